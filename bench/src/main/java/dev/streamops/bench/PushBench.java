@@ -1,0 +1,145 @@
+package dev.streamops.bench;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Part 2, push: drain the same backlog (default 50,000 messages) with a direct consumer (prefetch
+ * 10, one manual ack per message, acked as soon as it arrives) and through a sidecar that POSTs
+ * every message to the minimal function and acks on its 200, sequentially (PUSH_CONCURRENCY=1)
+ * and in parallel (PUSH_CONCURRENCY=10). The clock starts when consumption is asked for (basicConsume,
+ * GET /get_message) and stops when the last message of the backlog has reached the consumer.
+ */
+final class PushBench {
+    static final String QUEUE = "bench.push";
+
+    private final BenchContext context;
+
+    PushBench(BenchContext context) {
+        this.context = context;
+    }
+
+    PartResult run() throws Exception {
+        int total = context.options().pushMessages();
+        Duration timeout = Duration.ofSeconds(context.options().quick() ? 90 : 240);
+        List<Row> rows = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try (BrokerVhost vhost = BrokerVhost.create("push");
+             Connection connection = vhost.connect("bench-push")) {
+            Channel admin = connection.createChannel();
+            BrokerVhost.declareTopic(admin, QUEUE);
+            for (int concurrency : new int[]{1, 10}) {
+                Backlog directBacklog = new Backlog(total);
+                directBacklog.fill(connection, QUEUE);
+                Drain direct = drainDirect(connection, directBacklog, timeout);
+                admin.queuePurge(QUEUE);
+
+                Backlog sidecarBacklog = new Backlog(total);
+                sidecarBacklog.fill(connection, QUEUE);
+                Drain viaSidecar = drainThroughSidecar(vhost, sidecarBacklog, concurrency, timeout);
+                admin.queuePurge(QUEUE);
+
+                String mode = concurrency == 1 ? "sequential (PUSH_CONCURRENCY=1)" : "parallel (PUSH_CONCURRENCY=" + concurrency + ")";
+                Row row = Row.of("push", "drain " + total + ", " + mode, "msg/s", viaSidecar.perSecond(), direct.perSecond(),
+                        new Target.AtLeastRatio(0.8));
+                if (concurrency == 1) row = row.withCompanion("≈250 msg/s (new HTTP connection per message)");
+                String notes = viaSidecar.note("sidecar") + direct.note("direct");
+                if (!notes.isEmpty()) row = row.withNote(notes.strip());
+                rows.add(row);
+                runs.add(Map.of("pushConcurrency", concurrency, "sidecar", viaSidecar.toJson(), "direct", direct.toJson()));
+                System.out.printf("  push %-40s sidecar %,10.0f msg/s   direct %,10.0f msg/s   ratio %.2f%n",
+                        mode, viaSidecar.perSecond(), direct.perSecond(), row.ratio());
+            }
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("backlog", total);
+        details.put("prefetch", 10);
+        details.put("runs", runs);
+        return new PartResult(rows, details);
+    }
+
+    record Drain(int delivered, long nanos, int duplicates, int foreign, boolean complete) {
+        double perSecond() {
+            return Rates.perSecond(delivered, nanos);
+        }
+
+        String note(String side) {
+            String note = complete ? "" : side + ": timed out after " + delivered + " messages; ";
+            if (duplicates > 0) note += side + ": " + duplicates + " redelivered; ";
+            if (foreign > 0) note += side + ": " + foreign + " unexpected bodies; ";
+            return note;
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("messagesPerSecond", perSecond());
+            json.put("delivered", delivered);
+            json.put("seconds", nanos / 1e9);
+            json.put("duplicates", duplicates);
+            json.put("complete", complete);
+            return json;
+        }
+    }
+
+    private Drain drainDirect(Connection connection, Backlog backlog, Duration timeout) throws Exception {
+        Channel channel = connection.createChannel();
+        CountDownLatch done = new CountDownLatch(1);
+        long[] end = new long[1];
+        channel.basicQos(10);
+        long start = System.nanoTime();
+        String tag = channel.basicConsume(QUEUE, false, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                    throws IOException {
+                boolean last = backlog.received(body);
+                channel.basicAck(envelope.getDeliveryTag(), false);
+                if (last) {
+                    end[0] = System.nanoTime();
+                    done.countDown();
+                }
+            }
+        });
+        boolean complete = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long elapsed = (complete ? end[0] : System.nanoTime()) - start;
+        channel.basicCancel(tag);
+        channel.close();
+        return new Drain(backlog.distinct(), elapsed, backlog.duplicates(), backlog.foreign(), complete);
+    }
+
+    private Drain drainThroughSidecar(BrokerVhost vhost, Backlog backlog, int concurrency, Duration timeout) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        long[] end = new long[1];
+        try (BenchFunction function = BenchFunction.start(body -> {
+            if (backlog.received(body)) {
+                end[0] = System.nanoTime();
+                done.countDown();
+            }
+        });
+             SidecarProcess sidecar = SidecarProcess.start(context.sidecar(), "push-sidecar-c" + concurrency, Map.of(
+                     "RABBITMQ_URI", vhost.uri(),
+                     "INPUT_TOPIC", QUEUE,
+                     "FUNCTION_URL", function.url(),
+                     "PREFETCH", "10",
+                     "PUSH_CONCURRENCY", Integer.toString(concurrency),
+                     "PUSH_AUTOSTART", "false"), context.logDir())) {
+            sidecar.awaitReady(Duration.ofSeconds(30));
+            long start = System.nanoTime();
+            sidecar.startPush();
+            boolean complete = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long elapsed = (complete ? end[0] : System.nanoTime()) - start;
+            return new Drain(backlog.distinct(), elapsed, backlog.duplicates(), backlog.foreign(), complete);
+        }
+    }
+}
