@@ -1,0 +1,144 @@
+package dev.streamops.sidecar;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private virtual host on the real RabbitMQ for one test class (several helpers test in parallel on
+ * this broker), plus the few direct AMQP operations tests need to check what the sidecar did.
+ */
+public final class RabbitVhost implements AutoCloseable {
+
+    public final String name = "streamops-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Connection connection;
+
+    public RabbitVhost() throws Exception {
+        rabbitmqctl("add_vhost", name);
+        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setVirtualHost(name);
+        factory.setAutomaticRecoveryEnabled(false);
+        connection = factory.newConnection("streamops-sidecar-test");
+    }
+
+    public String uri() {
+        return "amqp://guest:guest@127.0.0.1:5672/" + name;
+    }
+
+    /** Base environment of a sidecar in this vhost; tests add topics and overrides. */
+    public Map<String, String> env(String... keyValues) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RABBITMQ_URI", uri());
+        env.put("API_PORT", "0");
+        env.put("MANAGEMENT_PORT", "0");
+        env.put("LISTEN_ADDRESS", "127.0.0.1");
+        env.put("MY_POD_NAME", "test-pod");
+        env.put("MY_POD_NAMESPACE", "test-ns");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return env;
+    }
+
+    public static String uniqueTopic(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Ready messages and consumers of a queue, from a passive declare (fast, no rabbitmqctl). */
+    public record QueueState(int messages, int consumers) {
+    }
+
+    public QueueState state(String queue) throws IOException {
+        try (Channel channel = connection.createChannel()) {
+            var ok = channel.queueDeclarePassive(queue);
+            return new QueueState(ok.getMessageCount(), ok.getConsumerCount());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Takes (and acks) every message now in the queue. */
+    public List<GetResponse> drain(String queue) throws Exception {
+        List<GetResponse> messages = new ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            GetResponse response;
+            while ((response = channel.basicGet(queue, true)) != null) {
+                messages.add(response);
+            }
+        }
+        return messages;
+    }
+
+    public static String text(GetResponse response) {
+        return new String(response.getBody(), StandardCharsets.UTF_8);
+    }
+
+    /** Publishes raw bytes straight to a queue with confirms, as another producer would. */
+    public void publish(String queue, byte[] body) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", queue, true, new com.rabbitmq.client.AMQP.BasicProperties.Builder().deliveryMode(2).build(), body);
+            channel.waitForConfirmsOrDie(10_000);
+        }
+    }
+
+    public void publishAll(String queue, List<byte[]> bodies) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (byte[] body : bodies) {
+                channel.basicPublish("", queue, true, new com.rabbitmq.client.AMQP.BasicProperties.Builder().deliveryMode(2).build(), body);
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        }
+    }
+
+    public void declare(String queue, Map<String, Object> arguments) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, arguments);
+        }
+    }
+
+    public void delete(String queue) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDelete(queue);
+        }
+    }
+
+    /** Force-closes every connection of this vhost (and only this one) as a broker-side failure would. */
+    public void closeAllConnections() throws Exception {
+        rabbitmqctl("close_all_connections", "--vhost", name, "streamops test: forced close");
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            connection.close();
+        } catch (Exception ignored) {
+            // May have been force-closed by a test.
+        }
+        rabbitmqctl("delete_vhost", name);
+    }
+
+    public static void rabbitmqctl(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add("rabbitmqctl");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + output);
+        }
+    }
+}
