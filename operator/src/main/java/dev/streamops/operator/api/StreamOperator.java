@@ -1,0 +1,41 @@
+package dev.streamops.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A stream-processing function: one container image wired to RabbitMQ topics through the
+ * StreamOps sidecar. The operator turns each StreamOperator into a Deployment of the same name.
+ */
+@Group(StreamOperator.GROUP)
+@Version(StreamOperator.VERSION)
+@Kind("StreamOperator")
+@Plural("streamoperators")
+@Singular("streamoperator")
+@ShortNames("sop")
+// Printer columns in the order kubectl shows them; Age last as in built-in kinds.
+@AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image")
+@AdditionalPrinterColumn(name = "Input", jsonPath = ".spec.inputTopic")
+@AdditionalPrinterColumn(name = "Output", jsonPath = ".spec.outputTopic")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class StreamOperator extends CustomResource<StreamOperatorSpec, StreamOperatorStatus>
+        implements Namespaced {
+    public static final String GROUP = "streamops.dev";
+    public static final String VERSION = "v1alpha1";
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+
+    // CustomResource would otherwise leave spec/status null for a resource without them.
+    @Override
+    protected StreamOperatorSpec initSpec() {
+        return new StreamOperatorSpec();
+    }
+}

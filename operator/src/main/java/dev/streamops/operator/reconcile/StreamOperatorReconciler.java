@@ -1,0 +1,119 @@
+package dev.streamops.operator.reconcile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.streamops.operator.api.StreamOperator;
+import dev.streamops.operator.api.StreamOperatorStatus;
+import dev.streamops.operator.reconcile.StatusAggregator.Observation;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+
+/**
+ * StreamOperator → Deployment. Reads like the phases it runs: validate, check the broker Secret,
+ * reconcile the Deployment, record status (and an Event when a condition turns True).
+ * The operator never talks to RabbitMQ: deleting a StreamOperator leaves its queues alone.
+ */
+@ControllerConfiguration(name = StreamOperatorReconciler.NAME)
+public class StreamOperatorReconciler implements Reconciler<StreamOperator> {
+    public static final String NAME = "streamoperator";
+    /** The operator does not watch Secrets (no list/watch permission needed): it looks again after this. */
+    public static final Duration SECRET_RECHECK = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(StreamOperatorReconciler.class);
+
+    private final StreamOperatorValidator validator = new StreamOperatorValidator();
+    private final FunctionPodTemplate template;
+    private final DeploymentDependentResource deployment;
+    private final StatusAggregator statusAggregator;
+    private final EventRecorder events;
+    private final KubernetesClient client;
+
+    public StreamOperatorReconciler(FunctionPodTemplate template, KubernetesClient client, Clock clock) {
+        this.template = template;
+        this.deployment = new DeploymentDependentResource(template);
+        this.statusAggregator = new StatusAggregator(clock);
+        this.events = new EventRecorder(client, clock);
+        this.client = client;
+    }
+
+    @Override
+    public List<EventSource<?, StreamOperator>> prepareEventSources(EventSourceContext<StreamOperator> context) {
+        return EventSourceUtils.dependentEventSources(context, deployment);
+    }
+
+    @Override
+    public UpdateControl<StreamOperator> reconcile(StreamOperator sop, Context<StreamOperator> context) {
+        var problems = validator.validate(sop);
+        if (!problems.isEmpty()) {
+            return record(sop, new Observation.InvalidSpec("Invalid spec: " + String.join("; ", problems)));
+        }
+        var secretProblem = brokerSecretProblem(sop);
+        if (secretProblem != null) {
+            return record(sop, new Observation.BrokerSecretMissing(secretProblem)).rescheduleAfter(SECRET_RECHECK);
+        }
+        var result = deployment.reconcile(sop, context);
+        var actual = result.getSingleResource()
+                .or(() -> context.getSecondaryResource(Deployment.class))
+                .orElseThrow(() -> new IllegalStateException("Deployment " + ResourceNames.deploymentName(sop)
+                        + " was neither found nor created"));
+        return record(sop, new Observation.Deployed(actual));
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<StreamOperator> updateErrorStatus(StreamOperator sop,
+            Context<StreamOperator> context, Exception e) {
+        LOG.warn("Reconciling {}/{} failed", sop.getMetadata().getNamespace(), sop.getMetadata().getName(), e);
+        var control = record(sop, new Observation.Failed("Reconciliation failed (will retry): " + e.getMessage()));
+        return control.isPatchStatus()
+                ? ErrorStatusUpdateControl.patchStatus(sop)
+                : ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** @return why the sidecar could not read RABBITMQ_URI, or null when the Secret and key exist */
+    private String brokerSecretProblem(StreamOperator sop) {
+        var ref = template.brokerSecret(sop.getSpec());
+        // A GET, not a watch: the operator's role may only get Secrets, and never sees their values in logs.
+        Secret secret = client.secrets().inNamespace(sop.getMetadata().getNamespace()).withName(ref.getName()).get();
+        if (secret == null) {
+            return "Broker Secret '" + ref.getName() + "' not found in namespace " + sop.getMetadata().getNamespace()
+                    + "; create it with the RabbitMQ URI under key '" + ref.getKey() + "'";
+        }
+        boolean hasKey = (secret.getData() != null && secret.getData().containsKey(ref.getKey()))
+                || (secret.getStringData() != null && secret.getStringData().containsKey(ref.getKey()));
+        if (!hasKey) {
+            return "Broker Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "' (the RabbitMQ URI)";
+        }
+        return null;
+    }
+
+    /** Sets the new status on sop; patches only when it changed, with an Event for each condition turned True. */
+    private UpdateControl<StreamOperator> record(StreamOperator sop, Observation observation) {
+        StreamOperatorStatus previous = sop.getStatus();
+        var current = statusAggregator.aggregate(sop, observation);
+        if (current.equals(previous)) {
+            return UpdateControl.noUpdate();
+        }
+        for (var condition : StatusAggregator.newlyTrue(previous, current)) {
+            if (StatusAggregator.ERROR.equals(condition.getType())) {
+                events.warning(sop, condition.getReason(), condition.getMessage());
+            } else {
+                events.normal(sop, condition.getReason(), condition.getMessage());
+            }
+        }
+        sop.setStatus(current);
+        return UpdateControl.patchStatus(sop);
+    }
+}

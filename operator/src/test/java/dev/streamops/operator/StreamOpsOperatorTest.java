@@ -1,0 +1,274 @@
+package dev.streamops.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.streamops.operator.api.StreamOperator;
+import dev.streamops.operator.reconcile.FunctionPodTemplate;
+import dev.streamops.operator.reconcile.StatusAggregator;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The operator as it ships (StreamOpsOperator.create), running against the Fabric8 mock API server
+ * in CRUD mode. The mock has no Deployment controller, so tests play its part by writing
+ * Deployment status.
+ */
+@EnableKubernetesMockClient(crud = true)
+class StreamOpsOperatorTest {
+    static KubernetesClient client;
+    static KubernetesMockServer server;
+
+    private static final String NS = "pipelines";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final OperatorConfig CONFIG = OperatorConfig.defaults();
+    private static final FunctionPodTemplate TEMPLATE = new FunctionPodTemplate(CONFIG);
+    private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
+    private static Operator operator;
+
+    @BeforeAll
+    static void startOperator() {
+        client.resource(TestResources.generatedCrd()).create();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        client.resource(TestResources.brokerSecret(NS, "rabbitmq", "uri")).create();
+        operator = StreamOpsOperator.create(client, CONFIG, METRICS);
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.stop();
+        }
+    }
+
+    @Test
+    void createsTheDeploymentWithTheExactPodTemplateAndAnOwnerReference() {
+        var sop = create(TestResources.streamOperator(NS, "enricher", "example/enricher:1", "in-a", "out-a"));
+
+        var deployment = awaitDeployment("enricher", d -> true);
+
+        var expected = TEMPLATE.deployment(sop);
+        assertThat(yaml(deployment.getSpec().getTemplate())).isEqualTo(yaml(expected.getSpec().getTemplate()));
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getSelector()).isEqualTo(expected.getSpec().getSelector());
+        assertThat(deployment.getMetadata().getLabels()).containsAllEntriesOf(expected.getMetadata().getLabels());
+        var owner = deployment.getMetadata().getOwnerReferences();
+        assertThat(owner).hasSize(1);
+        assertThat(owner.getFirst().getKind()).isEqualTo("StreamOperator");
+        assertThat(owner.getFirst().getName()).isEqualTo("enricher");
+        assertThat(owner.getFirst().getUid()).isEqualTo(sop.getMetadata().getUid());
+        assertThat(owner.getFirst().getController()).isTrue();
+    }
+
+    @Test
+    void rollsOutChangesOfImageTopicsEnvAndReplicas() {
+        create(TestResources.streamOperator(NS, "changing", "example/f:1", "in-b", "out-b"));
+        awaitDeployment("changing", d -> true);
+
+        var sop = client.resources(StreamOperator.class).inNamespace(NS).withName("changing").edit(s -> {
+            s.getSpec().setImage("example/f:2");
+            s.getSpec().setInputTopic("in-b2");
+            s.getSpec().setOutputTopic("out-b2");
+            s.getSpec().setEnv(List.of(new EnvVar("MODE", "fast", null)));
+            s.getSpec().setReplicas(3);
+            return s;
+        });
+
+        var deployment = awaitDeployment("changing", d -> d.getSpec().getReplicas() == 3
+                && "example/f:2".equals(function(d).getImage()));
+        assertThat(yaml(deployment.getSpec().getTemplate())).isEqualTo(yaml(TEMPLATE.deployment(sop).getSpec().getTemplate()));
+        assertThat(function(deployment).getEnv()).contains(new EnvVar("INPUT_TOPIC", "in-b2", null),
+                new EnvVar("OUTPUT_TOPIC", "out-b2", null), new EnvVar("MODE", "fast", null));
+    }
+
+    @Test
+    void revertsManualEditsOfTheDeployment() {
+        var sop = create(TestResources.streamOperator(NS, "guarded", "example/g:1", "in-c", null));
+        awaitDeployment("guarded", d -> true);
+
+        client.apps().deployments().inNamespace(NS).withName("guarded").edit(d -> {
+            d.getSpec().setReplicas(7);
+            function(d).setImage("attacker/image:latest");
+            return d;
+        });
+
+        var reverted = awaitDeployment("guarded",
+                d -> d.getSpec().getReplicas() == 1 && "example/g:1".equals(function(d).getImage()));
+        assertThat(yaml(reverted.getSpec().getTemplate())).isEqualTo(yaml(TEMPLATE.deployment(sop).getSpec().getTemplate()));
+    }
+
+    @Test
+    void reportsDeploymentProgressInStatusAndConditions() {
+        create(TestResources.streamOperator(NS, "progress", "example/p:1", null, "out-d"));
+        var deployment = awaitDeployment("progress", d -> true);
+
+        var progressing = awaitStatus("progress", s -> s.getStatus() != null
+                && s.getStatus().condition(StatusAggregator.READY).isPresent());
+        assertThat(progressing.getStatus().getReady()).isEqualTo("0/1");
+        assertThat(progressing.getStatus().getObservedGeneration()).isEqualTo(progressing.getMetadata().getGeneration());
+        assertThat(progressing.getStatus().getSelector())
+                .isEqualTo("app.kubernetes.io/name=streamops-function,app.kubernetes.io/instance=progress");
+        assertCondition(progressing, StatusAggregator.READY, "False", StatusAggregator.REASON_PROGRESSING);
+        assertCondition(progressing, StatusAggregator.ERROR, "False", StatusAggregator.REASON_NO_ERROR);
+
+        setDeploymentStatus(deployment, 1, 1, 1, null);
+        var ready = awaitStatus("progress", s -> "1/1".equals(s.getStatus().getReady())
+                && hasCondition(s, StatusAggregator.READY, "True"));
+        assertCondition(ready, StatusAggregator.READY, "True", StatusAggregator.REASON_AVAILABLE);
+        assertThat(ready.getStatus().getReplicas()).isEqualTo(1);
+        assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(1);
+        awaitEvent("progress", StatusAggregator.REASON_AVAILABLE, "Normal");
+
+        var deadline = new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
+                .withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet \"progress-abc\" has timed out progressing.")
+                .build();
+        setDeploymentStatus(deployment, 1, 0, 1, deadline);
+        var failed = awaitStatus("progress", s -> hasCondition(s, StatusAggregator.ERROR, "True"));
+        assertCondition(failed, StatusAggregator.READY, "False", StatusAggregator.REASON_ROLLOUT_FAILED);
+        assertCondition(failed, StatusAggregator.ERROR, "True", StatusAggregator.REASON_ROLLOUT_FAILED);
+        assertThat(failed.getStatus().condition(StatusAggregator.ERROR).orElseThrow().getMessage())
+                .contains("progress deadline").contains("has timed out progressing");
+        awaitEvent("progress", StatusAggregator.REASON_ROLLOUT_FAILED, "Warning");
+    }
+
+    @Test
+    void invalidSpecGivesConditionAndEventAndNoDeployment() {
+        var bad = TestResources.streamOperator(NS, "invalid", "example/i:1", "amq.reserved", null);
+        create(bad);
+
+        var sop = awaitStatus("invalid", s -> hasCondition(s, StatusAggregator.ERROR, "True"));
+        assertCondition(sop, StatusAggregator.ERROR, "True", StatusAggregator.REASON_INVALID_SPEC);
+        assertCondition(sop, StatusAggregator.READY, "False", StatusAggregator.REASON_INVALID_SPEC);
+        assertThat(sop.getStatus().condition(StatusAggregator.ERROR).orElseThrow().getMessage())
+                .contains("spec.inputTopic").contains("amq.");
+        var event = awaitEvent("invalid", StatusAggregator.REASON_INVALID_SPEC, "Warning");
+        assertThat(event.getMessage()).contains("spec.inputTopic");
+        assertThat(client.apps().deployments().inNamespace(NS).withName("invalid").get()).isNull();
+
+        // Fixing the spec recovers.
+        client.resources(StreamOperator.class).inNamespace(NS).withName("invalid").edit(s -> {
+            s.getSpec().setInputTopic("fine");
+            return s;
+        });
+        awaitDeployment("invalid", d -> true);
+        awaitStatus("invalid", s -> hasCondition(s, StatusAggregator.ERROR, "False"));
+    }
+
+    @Test
+    void missingBrokerSecretGivesConditionAndEventUntilTheSecretAppears() {
+        var sop = TestResources.streamOperator(NS, "lonely", "example/l:1", "in-e", null);
+        sop.getSpec().setBroker(new dev.streamops.operator.api.BrokerSpec(
+                new dev.streamops.operator.api.SecretKeySelector("other-broker", "amqp-uri")));
+        create(sop);
+
+        var missing = awaitStatus("lonely", s -> hasCondition(s, StatusAggregator.ERROR, "True"));
+        assertCondition(missing, StatusAggregator.ERROR, "True", StatusAggregator.REASON_BROKER_SECRET_MISSING);
+        assertThat(missing.getStatus().condition(StatusAggregator.ERROR).orElseThrow().getMessage())
+                .contains("'other-broker'").contains(NS);
+        awaitEvent("lonely", StatusAggregator.REASON_BROKER_SECRET_MISSING, "Warning");
+        assertThat(client.apps().deployments().inNamespace(NS).withName("lonely").get()).isNull();
+
+        // The operator does not watch Secrets; it looks again after SECRET_RECHECK.
+        client.resource(TestResources.brokerSecret(NS, "other-broker", "amqp-uri")).create();
+        var deployment = awaitDeployment("lonely", d -> true);
+        var uri = sidecar(deployment).getEnv().stream().filter(e -> e.getName().equals("RABBITMQ_URI")).findFirst().orElseThrow();
+        assertThat(uri.getValue()).isNull();
+        assertThat(uri.getValueFrom().getSecretKeyRef().getName()).isEqualTo("other-broker");
+        assertThat(uri.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("amqp-uri");
+    }
+
+    @Test
+    void publishesReconciliationMetrics() {
+        create(TestResources.streamOperator(NS, "measured", "example/m:1", "in-f", null));
+        awaitDeployment("measured", d -> true);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(METRICS.getMeters())
+                .anyMatch(m -> m.getId().getName().startsWith("operator.sdk.reconciliations")));
+    }
+
+    // --- helpers ---
+
+    /** Compared as YAML: a readable diff, and null vs. empty list (same on the wire) compare equal. */
+    private static String yaml(Object o) {
+        return client.getKubernetesSerialization().asYaml(o);
+    }
+
+    private static StreamOperator create(StreamOperator sop) {
+        return client.resource(sop).create();
+    }
+
+    private static Deployment awaitDeployment(String name, java.util.function.Predicate<Deployment> condition) {
+        return await().atMost(WAIT).until(
+                () -> client.apps().deployments().inNamespace(NS).withName(name).get(),
+                d -> d != null && condition.test(d));
+    }
+
+    private static StreamOperator awaitStatus(String name, java.util.function.Predicate<StreamOperator> condition) {
+        return await().atMost(WAIT).until(
+                () -> client.resources(StreamOperator.class).inNamespace(NS).withName(name).get(),
+                s -> s != null && s.getStatus() != null && condition.test(s));
+    }
+
+    private static Event awaitEvent(String name, String reason, String type) {
+        return await().atMost(WAIT).until(() -> client.v1().events().inNamespace(NS).list().getItems().stream()
+                        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())
+                                && type.equals(e.getType()) && "StreamOperator".equals(e.getInvolvedObject().getKind()))
+                        .findFirst().orElse(null),
+                Objects::nonNull);
+    }
+
+    private static void setDeploymentStatus(Deployment deployment, int replicas, int ready, int updated,
+            DeploymentCondition condition) {
+        var current = client.apps().deployments().inNamespace(NS).withName(deployment.getMetadata().getName()).get();
+        var status = new DeploymentStatusBuilder()
+                .withReplicas(replicas).withReadyReplicas(ready).withUpdatedReplicas(updated).withAvailableReplicas(ready)
+                .withObservedGeneration(current.getMetadata().getGeneration());
+        if (condition != null) {
+            status.withConditions(condition);
+        }
+        current.setStatus(status.build());
+        client.resource(current).updateStatus();
+    }
+
+    private static boolean hasCondition(StreamOperator sop, String type, String status) {
+        return sop.getStatus().condition(type).map(Condition::getStatus).filter(status::equals).isPresent();
+    }
+
+    private static void assertCondition(StreamOperator sop, String type, String status, String reason) {
+        var condition = sop.getStatus().condition(type).orElseThrow(() -> new AssertionError("no condition " + type));
+        assertThat(Map.of("status", condition.getStatus(), "reason", condition.getReason()))
+                .isEqualTo(Map.of("status", status, "reason", reason));
+        assertThat(condition.getLastTransitionTime()).isNotBlank();
+        assertThat(condition.getObservedGeneration()).isEqualTo(sop.getMetadata().getGeneration());
+    }
+
+    private static io.fabric8.kubernetes.api.model.Container function(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals("function")).findFirst().orElseThrow();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Container sidecar(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getInitContainers().stream()
+                .filter(c -> c.getName().equals("sidecar")).findFirst().orElseThrow();
+    }
+}
