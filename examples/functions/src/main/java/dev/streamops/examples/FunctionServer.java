@@ -46,6 +46,17 @@ final class FunctionServer {
         server.createContext("/stats", exchange -> respond(exchange, new Answer(200, stats.get())));
     }
 
+    /** An extra control endpoint (e.g. the source's POST /stop) answering 200 with the supplier's JSON. */
+    void onPost(String path, Supplier<String> action) {
+        server.createContext(path, exchange -> {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                respond(exchange, new Answer(405, "{\"error\":\"use POST\"}"));
+                return;
+            }
+            respond(exchange, new Answer(200, action.get()));
+        });
+    }
+
     void start() {
         server.start();
     }

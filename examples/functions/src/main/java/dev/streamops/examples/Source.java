@@ -26,6 +26,9 @@ final class Source {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Set by POST /stop: no new readings, but the ones in flight are finished (at-least-once). */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch workersDone = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean done;
     private volatile boolean ended;
 
@@ -47,6 +50,7 @@ final class Source {
     void run() throws IOException, InterruptedException {
         FunctionServer server = new FunctionServer(env,
                 body -> new FunctionServer.Answer(404, "{\"error\":\"a source consumes nothing\"}"), this::stats);
+        server.onPost("/stop", this::drain);
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
@@ -64,6 +68,7 @@ final class Source {
             worker.join();
         }
         done = true;
+        workersDone.countDown();
         if (!stopping.get()) {
             ended = publishTerminationReport();
             System.out.printf("source %s: done, sent %d readings (%d retries)%n", env.podName(), sent.get(), retries.get());
@@ -75,7 +80,7 @@ final class Source {
     }
 
     private void publishLoop(long startNanos) {
-        while (!stopping.get()) {
+        while (!stopping.get() && !draining.get()) {
             long sequence = nextSequence.getAndIncrement();
             if (messages > 0 && sequence > messages) {
                 return;
@@ -105,6 +110,17 @@ final class Source {
                 backoff = Math.min(backoff * 2, 2000);
             }
         }
+    }
+
+    /** Stops emitting, waits for the readings in flight, and answers the final counts. */
+    private String drain() {
+        draining.set(true);
+        try {
+            workersDone.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return stats();
     }
 
     String reading(long sequence) {
@@ -151,6 +167,7 @@ final class Source {
                 + ",\"sent\":" + sent.get()
                 + ",\"retries\":" + retries.get()
                 + ",\"done\":" + done
+                + ",\"stopped\":" + draining.get()
                 + ",\"ended\":" + ended + "}";
     }
 }
