@@ -21,16 +21,27 @@ import java.util.concurrent.TimeUnit;
 public final class RabbitVhost implements AutoCloseable {
 
     public final String name = "streamops-test-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Connection connection;
+    private final ConnectionFactory factory = new ConnectionFactory();
+    private Connection connection;
 
     public RabbitVhost() throws Exception {
         rabbitmqctl("add_vhost", name);
         rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
-        ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setVirtualHost(name);
         factory.setAutomaticRecoveryEnabled(false);
-        connection = factory.newConnection("streamops-sidecar-test");
+    }
+
+    /** The test's own connection, reopened when a forced close took it down. */
+    private synchronized Connection connection() throws IOException {
+        if (connection == null || !connection.isOpen()) {
+            try {
+                connection = factory.newConnection("streamops-sidecar-test");
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException(e);
+            }
+        }
+        return connection;
     }
 
     public String uri() {
@@ -61,7 +72,7 @@ public final class RabbitVhost implements AutoCloseable {
     }
 
     public QueueState state(String queue) throws IOException {
-        try (Channel channel = connection.createChannel()) {
+        try (Channel channel = connection().createChannel()) {
             var ok = channel.queueDeclarePassive(queue);
             return new QueueState(ok.getMessageCount(), ok.getConsumerCount());
         } catch (java.util.concurrent.TimeoutException e) {
@@ -72,7 +83,7 @@ public final class RabbitVhost implements AutoCloseable {
     /** Takes (and acks) every message now in the queue. */
     public List<GetResponse> drain(String queue) throws Exception {
         List<GetResponse> messages = new ArrayList<>();
-        try (Channel channel = connection.createChannel()) {
+        try (Channel channel = connection().createChannel()) {
             GetResponse response;
             while ((response = channel.basicGet(queue, true)) != null) {
                 messages.add(response);
@@ -87,7 +98,7 @@ public final class RabbitVhost implements AutoCloseable {
 
     /** Publishes raw bytes straight to a queue with confirms, as another producer would. */
     public void publish(String queue, byte[] body) throws Exception {
-        try (Channel channel = connection.createChannel()) {
+        try (Channel channel = connection().createChannel()) {
             channel.confirmSelect();
             channel.basicPublish("", queue, true, new com.rabbitmq.client.AMQP.BasicProperties.Builder().deliveryMode(2).build(), body);
             channel.waitForConfirmsOrDie(10_000);
@@ -95,7 +106,7 @@ public final class RabbitVhost implements AutoCloseable {
     }
 
     public void publishAll(String queue, List<byte[]> bodies) throws Exception {
-        try (Channel channel = connection.createChannel()) {
+        try (Channel channel = connection().createChannel()) {
             channel.confirmSelect();
             for (byte[] body : bodies) {
                 channel.basicPublish("", queue, true, new com.rabbitmq.client.AMQP.BasicProperties.Builder().deliveryMode(2).build(), body);
@@ -105,13 +116,13 @@ public final class RabbitVhost implements AutoCloseable {
     }
 
     public void declare(String queue, Map<String, Object> arguments) throws Exception {
-        try (Channel channel = connection.createChannel()) {
+        try (Channel channel = connection().createChannel()) {
             channel.queueDeclare(queue, true, false, false, arguments);
         }
     }
 
     public void delete(String queue) throws Exception {
-        try (Channel channel = connection.createChannel()) {
+        try (Channel channel = connection().createChannel()) {
             channel.queueDelete(queue);
         }
     }
@@ -124,7 +135,9 @@ public final class RabbitVhost implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            connection.close();
+            if (connection != null) {
+                connection.close();
+            }
         } catch (Exception ignored) {
             // May have been force-closed by a test.
         }
