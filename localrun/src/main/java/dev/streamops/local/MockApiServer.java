@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -25,6 +24,13 @@ import java.util.List;
  * garbage collector for Deployments.
  */
 public final class MockApiServer implements AutoCloseable {
+    /** The mock logs every request through java.util.logging; keep its warnings only (held: JUL loggers are weak). */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
@@ -35,7 +41,7 @@ public final class MockApiServer implements AutoCloseable {
 
     public static MockApiServer start(List<Path> crdFiles) throws IOException {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                new LocalApiDispatcher(), false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
@@ -49,7 +55,10 @@ public final class MockApiServer implements AutoCloseable {
         for (Path crd : crdFiles) {
             try (InputStream in = Files.newInputStream(crd)) {
                 for (HasMetadata item : client.load(in).items()) {
-                    client.resource(item).create();
+                    // crds/ also holds a kustomization; only the definitions go to the API.
+                    if ("CustomResourceDefinition".equals(item.getKind())) {
+                        client.resource(item).create();
+                    }
                 }
             }
         }
