@@ -92,6 +92,13 @@ public final class PipelineManifests {
         return this;
     }
 
+    /** Sets one StreamOperator's spec.replicas. */
+    @SuppressWarnings("unchecked")
+    public PipelineManifests withReplicas(String streamOperator, int replicas) {
+        ((Map<String, Object>) streamOperator(streamOperator).getAdditionalProperties().get("spec")).put("replicas", replicas);
+        return this;
+    }
+
     public GenericKubernetesResource streamOperator(String name) {
         return streamOperators().stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the example manifests have no StreamOperator '" + name + "'"));

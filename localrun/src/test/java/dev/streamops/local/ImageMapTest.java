@@ -1,0 +1,44 @@
+package dev.streamops.local;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageMapTest {
+    @Test
+    void parsesCommandAndArgsPerImage() {
+        ImageMap map = ImageMap.parse("""
+                images:
+                  streamops/sidecar:0.1.0:
+                    command: [java, -jar, sidecar/target/sidecar.jar]
+                  streamops/example-sink:0.1.0:
+                    command: [java, -jar, f.jar]
+                    args: [sink]
+                """, "test.yaml");
+        assertThat(map.commandFor("streamops/sidecar:0.1.0")).contains(
+                new ImageMap.ImageCommand(List.of("java", "-jar", "sidecar/target/sidecar.jar"), List.of()));
+        assertThat(map.commandFor("streamops/example-sink:0.1.0").orElseThrow().args()).containsExactly("sink");
+        assertThat(map.commandFor("nginx:latest")).isEmpty();
+    }
+
+    @Test
+    void theRepositoryMapCoversTheSidecarAndTheExampleImages() {
+        ImageMap map = ImageMap.load(Path.of(System.getProperty("streamops.repo", ".."), "examples/local-images.yaml"));
+        assertThat(map.images()).containsKeys("streamops/sidecar:0.1.0", "streamops/example-source:0.1.0",
+                "streamops/example-transform:0.1.0", "streamops/example-sink:0.1.0");
+    }
+
+    @Test
+    void namesWhatIsWrong() {
+        assertThatThrownBy(() -> ImageMap.parse("images: {}", "m.yaml")).hasMessageContaining("m.yaml: expected a non-empty map");
+        assertThatThrownBy(() -> ImageMap.parse("images:\n  a:1:\n    args: [x]\n", "m.yaml"))
+                .hasMessage("m.yaml: image 'a:1' needs a non-empty list 'command'");
+        assertThatThrownBy(() -> ImageMap.parse("images:\n  a:1:\n    command: java -jar x\n", "m.yaml"))
+                .hasMessage("m.yaml: image 'a:1' needs a non-empty list 'command'");
+        assertThatThrownBy(() -> ImageMap.parse("images: [", "m.yaml")).hasMessageStartingWith("m.yaml is not valid YAML");
+    }
+}
