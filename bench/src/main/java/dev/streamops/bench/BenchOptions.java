@@ -11,7 +11,7 @@ import java.util.Set;
 /** Command-line options of {@code java -jar bench.jar}; {@code --help} lists them. */
 record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root, Path outDir,
                     List<Integer> publishers, int batchSize, int pushMessages, double latencyRate,
-                    Duration latencyDuration, int streamOperators) {
+                    Duration latencyDuration, int streamOperators, int sharedChannels) {
 
     static final List<String> ALL_PARTS = List.of("publish", "push", "latency", "footprint", "operator");
 
@@ -28,6 +28,8 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
               --rate N             offered rate of the latency part, messages/s (default: 1000)
               --latency-seconds N  measured window of the latency part (default: 20; --quick: 6)
               --sops N             StreamOperators created by the operator part (default: 1000; --quick: 300)
+              --shared-channels K  diagnostic in the publish part: the direct client sharing K channels like the
+                                   sidecar's pool (default: 4, the sidecar's ConfirmingPublisher.CHANNELS; 0 = skip)
             """;
 
     static BenchOptions parse(String[] args) {
@@ -42,6 +44,7 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
         double rate = 1000;
         Integer latencySeconds = null;
         Integer sops = null;
+        int sharedChannels = 4;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -69,13 +72,17 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
                 case "--rate" -> rate = positive(value(args, ++i, arg), arg);
                 case "--latency-seconds" -> latencySeconds = positive(value(args, ++i, arg), arg);
                 case "--sops" -> sops = positive(value(args, ++i, arg), arg);
+                case "--shared-channels" -> {
+                    String text = value(args, ++i, arg);
+                    sharedChannels = text.equals("0") ? 0 : positive(text, arg);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
             }
         }
         return new BenchOptions(parts, quick, profile, root, out == null ? root.resolve("target/bench") : out, publishers,
                 batchSize, pushMessages != null ? pushMessages : quick ? 10_000 : 50_000, rate,
                 Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 6 : 20),
-                sops != null ? sops : quick ? 300 : 1000);
+                sops != null ? sops : quick ? 300 : 1000, sharedChannels);
     }
 
     /** Warm-up before each publish measurement window. */

@@ -23,7 +23,7 @@ final class ClosedLoopLoad {
         }
     }
 
-    record Outcome(long messages, long nanos, long errors, String firstError) {
+    record Outcome(long messages, long nanos, long errors, String firstError, CpuTime.Window cpu) {
         double perSecond() {
             return Rates.perSecond(messages, nanos);
         }
@@ -32,7 +32,9 @@ final class ClosedLoopLoad {
     private ClosedLoopLoad() {
     }
 
-    static Outcome run(List<? extends Worker> workers, Duration warmup, Duration window) throws InterruptedException {
+    /** Runs the workers; CPU of {@code sidecarPid} (or -1), the broker and this JVM is metered over the window. */
+    static Outcome run(List<? extends Worker> workers, Duration warmup, Duration window, long sidecarPid, long brokerPid)
+            throws InterruptedException {
         LongAdder completed = new LongAdder();
         LongAdder errors = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
@@ -65,15 +67,17 @@ final class ClosedLoopLoad {
         long errors0 = errors.sum();
         long count0 = completed.sum();
         long t0 = System.nanoTime();
+        CpuTime.Meter cpu = CpuTime.start(sidecarPid, brokerPid);
         Thread.sleep(window.toMillis());
         long count1 = completed.sum();
         long t1 = System.nanoTime();
+        CpuTime.Window used = cpu.stop();
         long errors1 = errors.sum();
         stop.set(true);
         for (Thread thread : threads) {
             thread.join(30_000);
             if (thread.isAlive()) thread.interrupt();
         }
-        return new Outcome(count1 - count0, t1 - t0, errors1 - errors0, firstError[0]);
+        return new Outcome(count1 - count0, t1 - t0, errors1 - errors0, firstError[0], used);
     }
 }

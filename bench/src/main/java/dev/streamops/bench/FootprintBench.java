@@ -27,7 +27,7 @@ final class FootprintBench {
         try (BrokerVhost vhost = BrokerVhost.create("footprint")) {
             for (int i = 0; i < starts; i++) {
                 try (SidecarProcess sidecar = SidecarProcess.start(context.sidecar(), "footprint-sidecar-" + i,
-                        Map.of("RABBITMQ_URI", vhost.uri(), "OUTPUT_TOPIC", "bench.footprint", "INPUT_TOPIC", "bench.footprint.in"),
+                        Map.of("RABBITMQ_URI", vhost.uri(), "OUTPUT_TOPIC", "bench.footprint"),
                         context.logDir())) {
                     Duration ready = sidecar.awaitReady(Duration.ofSeconds(30));
                     readyMillis.add(ready.toNanos() / 1e6);

@@ -29,6 +29,7 @@ final class LatencyBench {
     private static final int SENDERS = 32;
 
     private final BenchContext context;
+    private final long brokerPid = CpuTime.brokerPid().orElse(-1);
 
     LatencyBench(BenchContext context) {
         this.context = context;
@@ -77,7 +78,7 @@ final class LatencyBench {
     }
 
     record PathResult(LatencySummary endToEnd, LatencySummary accepted, long offered, long received, long duplicates,
-                      long sendErrors, String firstError) {
+                      long sendErrors, String firstError, Map<String, Object> cpuCores) {
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("endToEndMs", summaryJson(endToEnd));
@@ -88,6 +89,7 @@ final class LatencyBench {
             json.put("duplicates", duplicates);
             json.put("sendErrors", sendErrors);
             if (firstError != null) json.put("firstError", firstError);
+            json.put("cpuCoresDuringRun", cpuCores);
             return json;
         }
     }
@@ -153,7 +155,7 @@ final class LatencyBench {
                 Channel channel = publisherConnection.createChannel();
                 channel.confirmSelect();
                 senders.add((seq, body) -> {
-                    channel.basicPublish("", DIRECT_QUEUE, false, PublishBench.properties(), body);
+                    channel.basicPublish("", DIRECT_QUEUE, true, PublishBench.properties(), body);
                     channel.waitForConfirmsOrDie(5_000);
                 });
             }
@@ -169,10 +171,13 @@ final class LatencyBench {
                     consumer.basicAck(envelope.getDeliveryTag(), false);
                 }
             });
+            CpuTime.Meter meter = CpuTime.start(-1, brokerPid);
             OpenLoopDriver.Outcome outcome = OpenLoopDriver.drive(schedule, senders, firstRecorded(warmup));
             awaitArrivals(receipts, outcome.sent());
+            CpuTime.Window cpu = meter.stop();
             return new PathResult(receipts.summary(), LatencySummary.of(outcome.acceptLatencyNanos()), schedule.count(),
-                    receipts.distinct(), receipts.duplicates.sum(), outcome.errors(), outcome.firstError());
+                    receipts.distinct(), receipts.duplicates.sum(), outcome.errors(), outcome.firstError(),
+                    Map.of("broker", cpu.brokerSeconds() / cpu.wallSeconds(), "benchJvm", cpu.benchSeconds() / cpu.wallSeconds()));
         }
     }
 
@@ -209,11 +214,18 @@ final class LatencyBench {
             // The schedule starts only now, with both sidecars ready and pushing.
             OpenLoopSchedule schedule = schedule(warmup);
             receipts[0] = new Receipts(schedule, firstRecorded(warmup));
+            CpuTime.Meter publisherCpu = CpuTime.start(publisher.pid(), brokerPid);
+            CpuTime.Meter pusherCpu = CpuTime.start(pusher.pid(), -1);
             OpenLoopDriver.Outcome outcome = OpenLoopDriver.drive(schedule, senders, firstRecorded(warmup));
             for (OpenLoopDriver.Sender sender : senders) sender.close();
             awaitArrivals(receipts[0], outcome.sent());
+            CpuTime.Window publishing = publisherCpu.stop();
+            CpuTime.Window pushing = pusherCpu.stop();
+            double wall = publishing.wallSeconds();
             return new PathResult(receipts[0].summary(), LatencySummary.of(outcome.acceptLatencyNanos()), schedule.count(),
-                    receipts[0].distinct(), receipts[0].duplicates.sum(), outcome.errors(), outcome.firstError());
+                    receipts[0].distinct(), receipts[0].duplicates.sum(), outcome.errors(), outcome.firstError(),
+                    Map.of("publishingSidecar", publishing.sidecarSeconds() / wall, "pushingSidecar", pushing.sidecarSeconds() / wall,
+                            "broker", publishing.brokerSeconds() / wall, "benchJvm", publishing.benchSeconds() / wall));
         }
     }
 

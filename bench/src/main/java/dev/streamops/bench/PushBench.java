@@ -26,6 +26,7 @@ final class PushBench {
     static final String QUEUE = "bench.push";
 
     private final BenchContext context;
+    private final long brokerPid = CpuTime.brokerPid().orElse(-1);
 
     PushBench(BenchContext context) {
         this.context = context;
@@ -55,12 +56,15 @@ final class PushBench {
                 Row row = Row.of("push", "drain " + total + ", " + mode, "msg/s", viaSidecar.perSecond(), direct.perSecond(),
                         new Target.AtLeastRatio(0.8));
                 if (concurrency == 1) row = row.withCompanion("≈250 msg/s (new HTTP connection per message)");
-                String notes = viaSidecar.note("sidecar") + direct.note("direct");
-                if (!notes.isEmpty()) row = row.withNote(notes.strip());
+                String notes = viaSidecar.note("sidecar") + direct.note("direct")
+                        + "CPU µs/msg: sidecar " + Format.number(CpuTime.Window.microsPerMessage(viaSidecar.cpu().sidecarSeconds(), viaSidecar.delivered()))
+                        + ", broker " + Format.number(CpuTime.Window.microsPerMessage(viaSidecar.cpu().brokerSeconds(), viaSidecar.delivered()))
+                        + " (direct run: broker " + Format.number(CpuTime.Window.microsPerMessage(direct.cpu().brokerSeconds(), direct.delivered())) + ")";
+                row = row.withNote(notes.strip());
                 rows.add(row);
                 runs.add(Map.of("pushConcurrency", concurrency, "sidecar", viaSidecar.toJson(), "direct", direct.toJson()));
-                System.out.printf("  push %-40s sidecar %,10.0f msg/s   direct %,10.0f msg/s   ratio %.2f%n",
-                        mode, viaSidecar.perSecond(), direct.perSecond(), row.ratio());
+                System.out.printf("  push %-40s sidecar %,10.0f msg/s   direct %,10.0f msg/s   ratio %.2f   %s%n",
+                        mode, viaSidecar.perSecond(), direct.perSecond(), row.ratio(), row.note());
             }
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -70,7 +74,7 @@ final class PushBench {
         return new PartResult(rows, details);
     }
 
-    record Drain(int delivered, long nanos, int duplicates, int foreign, boolean complete) {
+    record Drain(int delivered, long nanos, int duplicates, int foreign, boolean complete, CpuTime.Window cpu) {
         double perSecond() {
             return Rates.perSecond(delivered, nanos);
         }
@@ -89,6 +93,9 @@ final class PushBench {
             json.put("seconds", nanos / 1e9);
             json.put("duplicates", duplicates);
             json.put("complete", complete);
+            json.put("sidecarCpuMicrosPerMessage", CpuTime.Window.microsPerMessage(cpu.sidecarSeconds(), delivered));
+            json.put("brokerCpuMicrosPerMessage", CpuTime.Window.microsPerMessage(cpu.brokerSeconds(), delivered));
+            json.put("benchJvmCpuMicrosPerMessage", CpuTime.Window.microsPerMessage(cpu.benchSeconds(), delivered));
             return json;
         }
     }
@@ -98,6 +105,7 @@ final class PushBench {
         CountDownLatch done = new CountDownLatch(1);
         long[] end = new long[1];
         channel.basicQos(10);
+        CpuTime.Meter meter = CpuTime.start(-1, brokerPid);
         long start = System.nanoTime();
         String tag = channel.basicConsume(QUEUE, false, new DefaultConsumer(channel) {
             @Override
@@ -113,9 +121,10 @@ final class PushBench {
         });
         boolean complete = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long elapsed = (complete ? end[0] : System.nanoTime()) - start;
+        CpuTime.Window cpu = meter.stop();
         channel.basicCancel(tag);
         channel.close();
-        return new Drain(backlog.distinct(), elapsed, backlog.duplicates(), backlog.foreign(), complete);
+        return new Drain(backlog.distinct(), elapsed, backlog.duplicates(), backlog.foreign(), complete, cpu);
     }
 
     private Drain drainThroughSidecar(BrokerVhost vhost, Backlog backlog, int concurrency, Duration timeout) throws Exception {
@@ -135,11 +144,13 @@ final class PushBench {
                      "PUSH_CONCURRENCY", Integer.toString(concurrency),
                      "PUSH_AUTOSTART", "false"), context.logDir())) {
             sidecar.awaitReady(Duration.ofSeconds(30));
+            CpuTime.Meter meter = CpuTime.start(sidecar.pid(), brokerPid);
             long start = System.nanoTime();
             sidecar.startPush();
             boolean complete = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             long elapsed = (complete ? end[0] : System.nanoTime()) - start;
-            return new Drain(backlog.distinct(), elapsed, backlog.duplicates(), backlog.foreign(), complete);
+            CpuTime.Window cpu = meter.stop();
+            return new Drain(backlog.distinct(), elapsed, backlog.duplicates(), backlog.foreign(), complete, cpu);
         }
     }
 }
