@@ -64,13 +64,14 @@ public final class Sidecar implements Readiness, AutoCloseable {
     /** Starts both HTTP ports now and connects to RabbitMQ in the background; {@code fatal} gets unrecoverable errors. */
     public static Sidecar start(SidecarConfig config, Consumer<String> fatal) {
         Sidecar sidecar = new Sidecar(config, fatal);
+        // Connect while the HTTP servers start: the two together decide the time to ready.
+        Thread.ofPlatform().daemon().name("rabbitmq-connect").start(sidecar::connectUntilReady);
         sidecar.management.start();
         sidecar.api.start();
         LOG.info("listening on {}:{} (API) and {}:{} (management); RabbitMQ {}; topics in={} out={} termination={}",
                 config.listenAddress(), sidecar.apiPort(), config.listenAddress(), sidecar.managementPort(),
                 config.rabbitUri().address(), config.inputTopic().orElse("-"), config.outputTopic().orElse("-"),
                 config.terminationTopic().orElse("-"));
-        Thread.ofPlatform().daemon().name("rabbitmq-connect").start(sidecar::connectUntilReady);
         if (sidecar.push != null && config.pushAutostart()) {
             sidecar.push.autostartWhenReachable();
         }

@@ -92,7 +92,10 @@ final class PublishHandlers {
             throw tooLarge();
         }
         try (InputStream in = ctx.bodyInputStream()) {
-            // Read one byte past the limit so chunked bodies without Content-Length are bounded too.
+            if (declared >= 0) {
+                return in.readNBytes((int) declared);
+            }
+            // No Content-Length (chunked): read one byte past the limit so the limit still holds.
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
                 throw tooLarge();
