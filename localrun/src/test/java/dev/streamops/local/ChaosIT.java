@@ -1,0 +1,87 @@
+package dev.streamops.local;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pipeline under trouble, mid-stream: one sidecar SIGKILLed, another SIGTERMed, both
+ * restarted by the runner like a kubelet would; the transform scaled from 1 to 3 replicas and
+ * back through its StreamOperator. Nothing sent is lost.
+ */
+class ChaosIT {
+    private static final long MESSAGES = 10_000;
+    private static PipelineFixture pipeline;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = PipelineFixture.start("ChaosIT");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static long sinkUnique() {
+        return pipeline.observer.snapshot().stage("sink").map(s -> s.sum("unique")).orElse(0L);
+    }
+
+    private static void awaitSinkAtLeast(long readings) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> sinkUnique() >= readings);
+    }
+
+    private static void awaitRestartedAndReady(String streamOperator, String podName, long oldPid) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            LocalPod.View pod = pipeline.pods(streamOperator).stream().filter(p -> p.name().equals(podName)).findFirst().orElseThrow();
+            LocalPod.ContainerView sidecar = pod.container("sidecar").orElseThrow();
+            assertThat(sidecar.restarts()).isGreaterThanOrEqualTo(1);
+            assertThat(sidecar.pid()).isPositive().isNotEqualTo(oldPid);
+            assertThat(pod.ready()).isTrue();
+        });
+    }
+
+    @Test
+    void killsRestartsAndScalingLoseNothing() throws Exception {
+        pipeline.manifests(MESSAGES, 250).withReplicas("transform", 1).apply(pipeline.runtime.client());
+        pipeline.awaitReady("transform", 1, Duration.ofSeconds(120));
+        pipeline.awaitReady("sink", 1, Duration.ofSeconds(120));
+        awaitSinkAtLeast(1000);
+
+        LocalPod.View transform = pipeline.pods("transform").get(0);
+        long transformSidecar = transform.container("sidecar").orElseThrow().pid();
+        ProcessHandle.of(transformSidecar).orElseThrow().destroyForcibly();
+        System.out.println("ChaosIT: SIGKILL transform sidecar pid " + transformSidecar + " at sink unique " + sinkUnique());
+        awaitRestartedAndReady("transform", transform.name(), transformSidecar);
+
+        awaitSinkAtLeast(sinkUnique() + 500);
+        LocalPod.View sink = pipeline.pods("sink").get(0);
+        long sinkSidecar = sink.container("sidecar").orElseThrow().pid();
+        ProcessHandle.of(sinkSidecar).orElseThrow().destroy();
+        System.out.println("ChaosIT: SIGTERM sink sidecar pid " + sinkSidecar + " at sink unique " + sinkUnique());
+        awaitRestartedAndReady("sink", sink.name(), sinkSidecar);
+
+        pipeline.scale("transform", 3);
+        pipeline.awaitReady("transform", 3, Duration.ofSeconds(150));
+        System.out.println("ChaosIT: transform at 3 replicas at sink unique " + sinkUnique());
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(pipeline.observer.snapshot().stage("transform").orElseThrow()
+                .functionStats()).as("the new replicas take work").hasSize(3).filteredOn(s -> s.path("processed").asLong() > 0).hasSizeGreaterThanOrEqualTo(2));
+        pipeline.scale("transform", 1);
+        pipeline.awaitReady("transform", 1, Duration.ofSeconds(120));
+        System.out.println("ChaosIT: transform back at 1 replica at sink unique " + sinkUnique());
+
+        PipelineObserver.Snapshot end = pipeline.awaitAllDelivered(MESSAGES, Duration.ofMinutes(4));
+        PipelineObserver.Stage sinkStage = end.stage("sink").orElseThrow();
+        assertThat(sinkStage.sum("unique")).isEqualTo(MESSAGES);
+        assertThat(sinkStage.sum("gaps")).isZero();
+        System.out.printf("ChaosIT: sent %d, received %d, lost 0, duplicates %d%n",
+                end.stage("source").orElseThrow().sum("sent"), sinkStage.sum("unique"), sinkStage.sum("duplicates"));
+    }
+}
