@@ -22,16 +22,16 @@ final class HeapInfo {
     }
 
     /**
-     * Sums the "used" of the heap's top-level lines (one for G1, one per generation for Serial and
-     * Parallel); Metaspace and class space are not heap and are skipped, as are indented sub-lines.
+     * Sums the "used" of the heap's summary lines: those with a "total" (one for G1, one per
+     * generation for Serial and Parallel, with or without JDK 17's leading space). Sub-lines such
+     * as "eden space 4416K, 27% used" and Metaspace (not heap) are skipped.
      */
     static long parseUsedBytes(String heapInfo) {
         long total = 0;
         boolean found = false;
         for (String line : heapInfo.split("\\R")) {
-            if (!line.startsWith(" ") || line.startsWith("  ")) continue;
             String trimmed = line.strip();
-            if (trimmed.startsWith("Metaspace") || trimmed.startsWith("class space")) continue;
+            if (trimmed.startsWith("Metaspace") || trimmed.startsWith("class space") || !trimmed.contains(" total ")) continue;
             Matcher used = USED.matcher(trimmed);
             if (used.find()) {
                 long value = Long.parseLong(used.group(1));

@@ -65,6 +65,15 @@ class MeasurementPiecesTest {
                  Metaspace       used 20480K, committed 20800K, reserved 1114112K
                 """;
         assertThat(HeapInfo.parseUsedBytes(serial)).isEqualTo((1225L + 3000L) * 1024);
+        String serialJdk25 = """
+                13029:
+                DefNew     total 116160K, used 31021K [0x0000000687400000, 0x000000068f200000, 0x0000000704d50000)
+                 eden space 103296K,  30% used [0x0000000687400000, 0x000000068924b578, 0x000000068d8e0000)
+                 from space 12864K,   0% used [0x000000068d8e0000, 0x000000068d8e0000, 0x000000068e570000)
+                Tenured    total 258048K, used 1166K [0x0000000704d50000, 0x0000000714950000, 0x0000000800000000)
+                 the  space 258048K,   0% used [0x0000000704d50000, 0x0000000704e73ab8, 0x0000000714950000)
+                """;
+        assertThat(HeapInfo.parseUsedBytes(serialJdk25)).isEqualTo((31021L + 1166L) * 1024);
     }
 
     @Test
