@@ -31,7 +31,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length == 0 || (args.length == 1 && args[0].equals("run"))) {
-            System.exit(run(System.getenv()));
+            System.exit(run(System.getenv(), System.err));
         }
         System.exit(execute(args, System.getenv(), System.out, System.err));
     }
@@ -76,12 +76,24 @@ public final class Main {
         }
     }
 
-    private static int run(Map<String, String> env) {
+    /** "outer: inner: root" in one line: JOSDK wraps the useful message a few levels down. */
+    static String causes(Throwable e) {
+        var text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (var cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage().strip().replaceAll("\\s*\\n\\s*", " "));
+            }
+        }
+        return text.toString();
+    }
+
+    /** Runs the operator until the JVM shuts down; returns only on a failure to start. */
+    static int run(Map<String, String> env, PrintStream err) {
         OperatorConfig config;
         try {
             config = OperatorConfig.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
+            err.println("invalid configuration: " + e.getMessage());
             return EXIT_INVALID;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
@@ -108,13 +120,13 @@ public final class Main {
             stopped.await();
             return 0;
         } catch (IOException e) {
-            System.err.println("cannot serve health endpoints on HEALTH_PORT " + config.healthPort() + ": " + e.getMessage());
+            err.println("cannot serve health endpoints on HEALTH_PORT " + config.healthPort() + ": " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         } catch (RuntimeException e) {
-            System.err.println("operator failed to start: " + e.getMessage());
+            err.println("operator failed to start: " + causes(e));
             log.debug("start failure", e);
             return 1;
         }

@@ -4,7 +4,10 @@ import java.time.Clock;
 
 import dev.streamops.operator.reconcile.FunctionPodTemplate;
 import dev.streamops.operator.reconcile.StreamOperatorReconciler;
+import org.slf4j.LoggerFactory;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -30,6 +33,32 @@ public final class StreamOpsOperator {
         return create(client, config, registry, Clock.systemUTC());
     }
 
+    /**
+     * A replica that loses its Lease must stop reconciling at once, so it exits (Kubernetes restarts
+     * it as a standby). JOSDK's own exit-on-stop-leading calls System.exit on the thread that stops
+     * the operator, which deadlocks when that is a shutdown hook (SIGTERM); exiting from a fresh
+     * daemon thread does the same job without blocking the shutdown.
+     */
+    static LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+        var log = LoggerFactory.getLogger(StreamOpsOperator.class);
+        var callbacks = new LeaderCallbacks(
+                () -> log.info("Became leader (Lease {}/{})", config.leaderElectionNamespace(), OperatorConfig.LEASE_NAME),
+                () -> {
+                    var exit = new Thread(() -> {
+                        log.info("Stopped leading; exiting so that only the leader reconciles");
+                        System.exit(1);
+                    }, "leader-lost-exit");
+                    exit.setDaemon(true);
+                    exit.start();
+                },
+                leader -> log.info("Leader is {}", leader));
+        return new LeaderElectionConfiguration(OperatorConfig.LEASE_NAME, config.leaderElectionNamespace(),
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                null, callbacks, false);
+    }
+
     static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Clock clock) {
         var operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -40,8 +69,7 @@ public final class StreamOpsOperator {
                     // The caller owns the client (tests and the local runtime reuse it after stop()).
                     .withCloseClientOnStop(false);
             if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                        new LeaderElectionConfiguration(OperatorConfig.LEASE_NAME, config.leaderElectionNamespace()));
+                o.withLeaderElectionConfiguration(leaderElection(config));
             }
         });
         var reconciler = new StreamOperatorReconciler(new FunctionPodTemplate(config), client, clock);
