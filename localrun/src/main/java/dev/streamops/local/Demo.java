@@ -101,36 +101,38 @@ public final class Demo {
             sleepUnlessInterrupted(Duration.ofSeconds(options.refreshSeconds()));
         }
         String why = complete ? "all readings arrived" : interrupted ? "interrupted (Ctrl-C)" : "time limit reached";
-        // Stop emitting, let the readings in flight arrive, then count.
+        out.println();
+        out.println("stopping: " + why);
+        // Stop emitting (the readings in flight still count), give the pipeline a moment to deliver
+        // them, then freeze the sink's counts: from here on, what it has not counted stays queued.
         long sent;
         if (complete) {
             sent = sourceSent(latest);
         } else {
-            List<JsonNode> finalCounts = observer.stopSources(SOURCE);
-            sent = finalCounts.stream().mapToLong(s -> s.path("sent").asLong()).sum();
-            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < drainDeadline) {
-                latest = observer.snapshot();
-                if (sinkUnique(latest) >= sent) {
-                    break;
-                }
+            sent = observer.stopFunctions(SOURCE).stream().mapToLong(s -> s.path("sent").asLong()).sum();
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(interrupted ? 10 : 20);
+            while (System.nanoTime() < drainDeadline && sinkUnique(observer.snapshot()) < sent) {
                 sleepUninterruptibly(Duration.ofMillis(500));
             }
         }
         latest = observer.snapshot();
-        long unique = sinkUnique(latest);
-        long duplicates = latest.stage(SINK).map(s -> s.sum("duplicates")).orElse(0L);
+        List<JsonNode> sinkCounts = observer.stopFunctions(SINK);
+        long unique = sinkCounts.stream().mapToLong(s -> s.path("unique").asLong()).sum();
+        long duplicates = sinkCounts.stream().mapToLong(s -> s.path("duplicates").asLong()).sum();
         long processed = latest.stage("transform").map(s -> s.sum("processed")).orElse(0L);
-        out.println();
-        out.println("stopping: " + why);
         runtime.close();
-        // With every consumer gone, unacknowledged messages are back in their queues: count what stayed behind.
+        // With every consumer gone, unacknowledged messages are back in their queues: count what stayed behind
+        // (dead letters included, so a refused message is not mistaken for a lost one).
         long left = 0;
         StringBuilder queues = new StringBuilder();
         for (String topic : latest.depths().keySet()) {
-            OptionalLong depth = vhost.depth(topic);
-            left += depth.orElse(0);
-            queues.append(queues.isEmpty() ? "" : ", ").append(topic).append(' ').append(depth.isPresent() ? depth.getAsLong() : "-");
+            for (String queue : List.of(topic, topic + ".dlq")) {
+                OptionalLong depth = vhost.depth(queue);
+                if (depth.isPresent() && (depth.getAsLong() > 0 || queue.equals(topic))) {
+                    left += depth.getAsLong();
+                    queues.append(queues.isEmpty() ? "" : ", ").append(queue).append(' ').append(depth.getAsLong());
+                }
+            }
         }
         out.printf("source sent %d readings; transform republished %d; sink received %d unique%n", sent, processed, unique);
         out.println("left in queues at the end: " + queues + " (vhost " + vhost.name() + " is deleted now)");

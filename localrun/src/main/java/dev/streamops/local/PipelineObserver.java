@@ -96,20 +96,27 @@ public final class PipelineObserver {
             }
             List<String> inputs = topic(spec, "inputTopic");
             List<String> outputs = topic(spec, "outputTopic");
-            for (String topic : inputs) {
-                depths.computeIfAbsent(topic, vhost::depth);
-            }
-            for (String topic : outputs) {
-                depths.computeIfAbsent(topic, vhost::depth);
-            }
             stages.add(new Stage(name, number(spec.get("replicas"), 1), number(status.get("readyReplicas"), 0),
                     readyCondition(status), published, acked, stats, inputs, outputs));
         }
-        return new Snapshot(Instant.now(), stages, depths);
+        List<Stage> ordered = inFlowOrder(stages);
+        for (Stage stage : ordered) {
+            for (String topic : stage.outputTopics()) {
+                depths.computeIfAbsent(topic, vhost::depth);
+            }
+            for (String topic : stage.inputTopics()) {
+                depths.computeIfAbsent(topic, vhost::depth);
+            }
+        }
+        return new Snapshot(Instant.now(), ordered, depths);
     }
 
-    /** The source's final counts after it stopped emitting (its POST /stop). */
-    public List<JsonNode> stopSources(String streamOperator) {
+    /**
+     * Asks the example functions of one StreamOperator to stop ({@code POST /stop}: the source
+     * stops emitting after the readings in flight, the sink freezes its counts) and returns their
+     * final counts.
+     */
+    public List<JsonNode> stopFunctions(String streamOperator) {
         List<JsonNode> result = new ArrayList<>();
         for (LocalPod.View pod : pods.pods(namespace, streamOperator)) {
             Optional<LocalPod.ContainerView> function = pod.container(FUNCTION_CONTAINER);
@@ -128,6 +135,21 @@ public final class PipelineObserver {
             }
         }
         return result;
+    }
+
+    /** Producers before their consumers (source, transform, sink), whatever order the API lists them in. */
+    static List<Stage> inFlowOrder(List<Stage> stages) {
+        List<Stage> ordered = new ArrayList<>();
+        List<Stage> left = new ArrayList<>(stages);
+        left.sort(java.util.Comparator.comparing(Stage::name));
+        while (!left.isEmpty()) {
+            Stage next = left.stream().filter(candidate -> candidate.inputTopics().stream().noneMatch(topic ->
+                    left.stream().anyMatch(other -> other != candidate && other.outputTopics().contains(topic))))
+                    .findFirst().orElse(left.get(0));
+            ordered.add(next);
+            left.remove(next);
+        }
+        return ordered;
     }
 
     private static List<String> topic(Map<String, Object> spec, String field) {

@@ -13,6 +13,8 @@ final class Sink {
     private final CompanionClient companion;
     private final SinkLedger ledger = new SinkLedger();
     private volatile long rejected;
+    /** Set by POST /stop: the counts are final, further pushes are refused (503) and stay queued. */
+    private boolean frozen;
 
     Sink(FunctionEnv env) {
         this.env = env;
@@ -21,6 +23,7 @@ final class Sink {
 
     void run() throws IOException, InterruptedException {
         FunctionServer server = new FunctionServer(env, this::onMessage, this::stats);
+        server.onPost("/stop", this::freeze);
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         System.out.printf("sink %s: serving pushes on %s:%d%n", env.podName(), env.podIp(), env.functionPort());
@@ -41,12 +44,24 @@ final class Sink {
             }
             return new FunctionServer.Answer(400, "{\"error\":\"not a reading: producer and sequence are required\"}");
         }
-        ledger.record(producer.get(), sequence.get().longValue());
+        synchronized (this) {
+            if (frozen) {
+                return new FunctionServer.Answer(503, "{\"error\":\"stopped: counts are final\"}");
+            }
+            ledger.record(producer.get(), sequence.get().longValue());
+        }
         return FunctionServer.Answer.ok();
     }
 
-    String stats() {
+    /** Freezes the counts (for an exact final tally while the pipeline still runs) and returns them. */
+    synchronized String freeze() {
+        frozen = true;
+        return stats();
+    }
+
+    synchronized String stats() {
         return "{\"role\":\"sink\",\"pod\":" + Json.quote(env.podName())
+                + ",\"stopped\":" + frozen
                 + ",\"received\":" + ledger.received()
                 + ",\"unique\":" + ledger.unique()
                 + ",\"duplicates\":" + ledger.duplicates()
