@@ -65,6 +65,15 @@ public final class RabbitVhost implements AutoCloseable {
         }
     }
 
+    /** Consumers registered on a queue (passive declare), or empty when the queue does not exist. */
+    public OptionalLong consumers(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            return OptionalLong.of(channel.queueDeclarePassive(queue).getConsumerCount());
+        } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException missing) {
+            return OptionalLong.empty();
+        }
+    }
+
     public Connection connection() {
         return connection;
     }
