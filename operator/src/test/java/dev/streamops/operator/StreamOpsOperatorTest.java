@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
@@ -86,7 +87,7 @@ class StreamOpsOperatorTest {
         create(TestResources.streamOperator(NS, "changing", "example/f:1", "in-b", "out-b"));
         awaitDeployment("changing", d -> true);
 
-        var sop = client.resources(StreamOperator.class).inNamespace(NS).withName("changing").edit(s -> {
+        var sop = editStreamOperator("changing", s -> {
             s.getSpec().setImage("example/f:2");
             s.getSpec().setInputTopic("in-b2");
             s.getSpec().setOutputTopic("out-b2");
@@ -167,7 +168,7 @@ class StreamOpsOperatorTest {
         assertThat(client.apps().deployments().inNamespace(NS).withName("invalid").get()).isNull();
 
         // Fixing the spec recovers.
-        client.resources(StreamOperator.class).inNamespace(NS).withName("invalid").edit(s -> {
+        editStreamOperator("invalid", s -> {
             s.getSpec().setInputTopic("fine");
             return s;
         });
@@ -199,6 +200,20 @@ class StreamOpsOperatorTest {
     }
 
     @Test
+    void scaleSubresourceScalesTheDeployment() {
+        create(TestResources.streamOperator(NS, "scaled", "example/s:1", "in-g", null));
+        awaitDeployment("scaled", d -> true);
+
+        // What `kubectl scale sop/scaled --replicas=4` (or an HPA) does: write the scale subresource.
+        await().atMost(WAIT).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> client.resources(StreamOperator.class).inNamespace(NS).withName("scaled").scale(4), Objects::nonNull);
+        assertThat(client.resources(StreamOperator.class).inNamespace(NS).withName("scaled").get().getSpec().getReplicas())
+                .isEqualTo(4);
+
+        awaitDeployment("scaled", d -> d.getSpec().getReplicas() == 4);
+    }
+
+    @Test
     void publishesReconciliationMetrics() {
         create(TestResources.streamOperator(NS, "measured", "example/m:1", "in-f", null));
         awaitDeployment("measured", d -> true);
@@ -211,6 +226,12 @@ class StreamOpsOperatorTest {
     /** Compared as YAML: a readable diff, and null vs. empty list (same on the wire) compare equal. */
     private static String yaml(Object o) {
         return client.getKubernetesSerialization().asYaml(o);
+    }
+
+    /** The operator patches status concurrently: retry an edit that lost the optimistic-lock race. */
+    private static StreamOperator editStreamOperator(String name, java.util.function.UnaryOperator<StreamOperator> edit) {
+        return await().atMost(WAIT).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> client.resources(StreamOperator.class).inNamespace(NS).withName(name).edit(edit), Objects::nonNull);
     }
 
     private static StreamOperator create(StreamOperator sop) {

@@ -32,6 +32,7 @@ public class StreamOperatorReconciler implements Reconciler<StreamOperator> {
     public static final String NAME = "streamoperator";
     /** The operator does not watch Secrets (no list/watch permission needed): it looks again after this. */
     public static final Duration SECRET_RECHECK = Duration.ofSeconds(10);
+    private static final int MAX_MESSAGE = 600;
     private static final Logger LOG = LoggerFactory.getLogger(StreamOperatorReconciler.class);
 
     private final StreamOperatorValidator validator = new StreamOperatorValidator();
@@ -76,10 +77,16 @@ public class StreamOperatorReconciler implements Reconciler<StreamOperator> {
     public ErrorStatusUpdateControl<StreamOperator> updateErrorStatus(StreamOperator sop,
             Context<StreamOperator> context, Exception e) {
         LOG.warn("Reconciling {}/{} failed", sop.getMetadata().getNamespace(), sop.getMetadata().getName(), e);
-        var control = record(sop, new Observation.Failed("Reconciliation failed (will retry): " + e.getMessage()));
+        var control = record(sop, new Observation.Failed("Reconciliation failed (will retry): " + shorten(e.getMessage())));
         return control.isPatchStatus()
                 ? ErrorStatusUpdateControl.patchStatus(sop)
                 : ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** API server messages can embed whole objects; a condition message should stay readable. */
+    private static String shorten(String message) {
+        var text = String.valueOf(message).strip();
+        return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + "...";
     }
 
     /** @return why the sidecar could not read RABBITMQ_URI, or null when the Secret and key exist */
