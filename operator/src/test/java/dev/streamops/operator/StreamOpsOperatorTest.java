@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -197,6 +198,27 @@ class StreamOpsOperatorTest {
         assertThat(uri.getValue()).isNull();
         assertThat(uri.getValueFrom().getSecretKeyRef().getName()).isEqualTo("other-broker");
         assertThat(uri.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("amqp-uri");
+    }
+
+    @Test
+    void refusedDeploymentGivesReconcileFailedConditionAndEvent() {
+        var ns = "quota";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        client.resource(TestResources.brokerSecret(ns, "rabbitmq", "uri")).create();
+        server.expect().post().withPath("/apis/apps/v1/namespaces/" + ns + "/deployments")
+                .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+                        .withMessage("deployments.apps \"refused\" is forbidden: exceeded quota: pods").build())
+                .always();
+        client.resource(TestResources.streamOperator(ns, "refused", "example/r:1", "in-h", null)).create();
+
+        var sop = await().atMost(WAIT).until(
+                () -> client.resources(StreamOperator.class).inNamespace(ns).withName("refused").get(),
+                s -> s.getStatus() != null && hasCondition(s, StatusAggregator.ERROR, "True"));
+        assertCondition(sop, StatusAggregator.ERROR, "True", StatusAggregator.REASON_RECONCILE_FAILED);
+        assertThat(sop.getStatus().condition(StatusAggregator.ERROR).orElseThrow().getMessage())
+                .startsWith("Reconciliation failed (will retry): ").contains("exceeded quota");
+        await().atMost(WAIT).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> StatusAggregator.REASON_RECONCILE_FAILED.equals(e.getReason()) && "Warning".equals(e.getType())));
     }
 
     @Test
