@@ -23,17 +23,34 @@ public final class FunctionClient implements PushTarget {
 
     private final URI url;
     private final Duration requestTimeout;
-    private final HttpClient client;
+    private volatile HttpClient client;
 
     public FunctionClient(URI url, Duration requestTimeout) {
         this.url = url;
         this.requestTimeout = requestTimeout;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+    }
+
+    /**
+     * Built on first use: the JDK client initialises the default TLS context even for http:// URLs, which
+     * costs a good part of the sidecar's time to ready if done at start.
+     */
+    private HttpClient client() {
+        HttpClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null) {
+                    current = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(CONNECT_TIMEOUT)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .executor(Executors.newVirtualThreadPerTaskExecutor())
+                            .build();
+                    client = current;
+                }
+            }
+        }
+        return current;
     }
 
     @Override
@@ -44,7 +61,7 @@ public final class FunctionClient implements PushTarget {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
-            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = client().send(request, HttpResponse.BodyHandlers.discarding());
             return PushOutcome.ofStatus(response.statusCode());
         } catch (HttpConnectTimeoutException | ConnectException e) {
             return new PushOutcome(PushOutcome.Kind.UNREACHABLE, 0, "cannot connect to the function at " + url + ": " + e);
