@@ -17,8 +17,11 @@ import java.util.Objects;
  * Progressing conditions (transition times kept while the status does not change).
  */
 final class DeploymentStatusCalculator {
-    /** Counts of the pods of one Deployment. */
-    record PodCounts(int total, int updated, int ready) {
+    /** Counts of the pods of one Deployment, and whether its rollout made no progress for progressDeadlineSeconds. */
+    record PodCounts(int total, int updated, int ready, boolean deadlineExceeded) {
+        PodCounts(int total, int updated, int ready) {
+            this(total, updated, ready, false);
+        }
     }
 
     private DeploymentStatusCalculator() {
@@ -33,10 +36,15 @@ final class DeploymentStatusCalculator {
         conditions.add(condition(previous, "Available", available,
                 available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
                 available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now));
-        conditions.add(condition(previous, "Progressing", true,
-                complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                complete ? "ReplicaSet \"" + deployment.getMetadata().getName() + "\" has successfully progressed."
-                        : "ReplicaSet \"" + deployment.getMetadata().getName() + "\" is progressing.", now));
+        String replicaSet = "ReplicaSet \"" + deployment.getMetadata().getName() + "\"";
+        if (!complete && pods.deadlineExceeded()) {
+            conditions.add(condition(previous, "Progressing", false, "ProgressDeadlineExceeded",
+                    replicaSet + " has timed out progressing.", now));
+        } else {
+            conditions.add(condition(previous, "Progressing", true,
+                    complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                    complete ? replicaSet + " has successfully progressed." : replicaSet + " is progressing.", now));
+        }
         return new DeploymentStatusBuilder()
                 .withObservedGeneration(deployment.getMetadata().getGeneration())
                 .withReplicas(pods.total())

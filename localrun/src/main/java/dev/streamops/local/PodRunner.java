@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,6 +48,11 @@ public final class PodRunner implements AutoCloseable {
     private final Consumer<String> events;
     private final Map<String, List<LocalPod>> podsByDeployment = new ConcurrentHashMap<>();
     private final Map<String, Integer> terminating = new ConcurrentHashMap<>();
+    /** Per Deployment: the last rollout state seen and since when, for progressDeadlineSeconds. */
+    private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+
+    private record Progress(String state, Instant since) {
+    }
     private final LinkedBlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     private SharedIndexInformer<Deployment> informer;
@@ -108,6 +114,7 @@ public final class PodRunner implements AutoCloseable {
         for (String key : List.copyOf(podsByDeployment.keySet())) {
             if (!byKey.containsKey(key)) {
                 List<LocalPod> pods = podsByDeployment.remove(key);
+                progress.remove(key);
                 events.accept("deployment " + key + " is gone: stopping its " + pods.size() + " pod(s)");
                 pods.forEach(pod -> stopInBackground(key, pod));
             }
@@ -177,8 +184,14 @@ public final class PodRunner implements AutoCloseable {
     private void writeStatus(Deployment deployment, List<LocalPod> pods, String hash) {
         int updated = (int) pods.stream().filter(p -> p.templateHash().equals(hash)).count();
         int ready = (int) pods.stream().filter(LocalPod::ready).count();
+        Instant now = Instant.now();
+        // Like the Deployment controller: any change of the rollout counts as progress and restarts the clock.
+        String state = hash + "/" + pods.size() + "/" + updated + "/" + ready;
+        Progress last = progress.compute(key(deployment), (k, old) -> old != null && old.state().equals(state) ? old : new Progress(state, now));
+        int deadline = deployment.getSpec().getProgressDeadlineSeconds() == null ? 600 : deployment.getSpec().getProgressDeadlineSeconds();
+        boolean exceeded = Duration.between(last.since(), now).getSeconds() >= deadline;
         DeploymentStatus desired = DeploymentStatusCalculator.desired(deployment,
-                new DeploymentStatusCalculator.PodCounts(pods.size(), updated, ready), Instant.now());
+                new DeploymentStatusCalculator.PodCounts(pods.size(), updated, ready, exceeded), now);
         if (!DeploymentStatusCalculator.differs(deployment.getStatus(), desired)) {
             return;
         }

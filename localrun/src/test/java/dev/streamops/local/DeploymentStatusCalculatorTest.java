@@ -44,4 +44,16 @@ class DeploymentStatusCalculatorTest {
         assertThat(DeploymentStatusCalculator.differs(first, lostOne)).isTrue();
         assertThat(lostOne.getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-01-01T00:06:00Z");
     }
+
+    @Test
+    void aRolloutWithoutProgressPastItsDeadlineIsReportedAsNotProgressing() {
+        DeploymentStatus stuck = DeploymentStatusCalculator.desired(deployment(1, 2),
+                new DeploymentStatusCalculator.PodCounts(1, 1, 0, true), Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(stuck.getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+                .containsExactly("Available=False/MinimumReplicasUnavailable", "Progressing=False/ProgressDeadlineExceeded");
+        assertThat(stuck.getConditions().get(1).getMessage()).isEqualTo("ReplicaSet \"sink\" has timed out progressing.");
+        DeploymentStatus done = DeploymentStatusCalculator.desired(deployment(1, 2),
+                new DeploymentStatusCalculator.PodCounts(1, 1, 1, true), Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(done.getConditions().get(1).getReason()).as("a complete rollout is never past its deadline").isEqualTo("NewReplicaSetAvailable");
+    }
 }

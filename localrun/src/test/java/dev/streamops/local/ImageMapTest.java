@@ -33,6 +33,20 @@ class ImageMapTest {
     }
 
     @Test
+    void theSidecarRunsWithTheJvmFlagsOfItsImage() throws Exception {
+        Path repo = Path.of(System.getProperty("streamops.repo", ".."));
+        String entrypoint = java.nio.file.Files.readAllLines(repo.resolve("Dockerfile.sidecar")).stream()
+                .filter(line -> line.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+        List<String> imageFlags = java.util.Arrays.stream(entrypoint.replaceAll("^ENTRYPOINT\\s*\\[|\\]\\s*$", "").split(","))
+                .map(s -> s.trim().replaceAll("^\"|\"$", "")).toList();
+        List<String> localCommand = ImageMap.load(repo.resolve("examples/local-images.yaml"))
+                .commandFor("streamops/sidecar:0.1.0").orElseThrow().command();
+        assertThat(localCommand.subList(0, localCommand.indexOf("-jar")))
+                .isEqualTo(imageFlags.subList(0, imageFlags.indexOf("-jar")));
+        assertThat(localCommand.get(localCommand.indexOf("-jar") + 1)).isEqualTo("sidecar/target/sidecar.jar");
+    }
+
+    @Test
     void namesWhatIsWrong() {
         assertThatThrownBy(() -> ImageMap.parse("images: {}", "m.yaml")).hasMessageContaining("m.yaml: expected a non-empty map");
         assertThatThrownBy(() -> ImageMap.parse("images:\n  a:1:\n    args: [x]\n", "m.yaml"))

@@ -178,15 +178,22 @@ class PodRunnerIT {
     @Test
     @Order(4)
     void aMissingSecretKeepsThePodWaitingUntilTheSecretExists() {
-        client.resource(deployment("waiting", 1, "v1", "late-secret")).create();
+        Deployment waiting = deployment("waiting", 1, "v1", "late-secret");
+        waiting.getSpec().setProgressDeadlineSeconds(3);
+        client.resource(waiting).create();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(runner.pods(NS, "waiting")).singleElement()
                         .satisfies(p -> assertThat(p.waitingReason()).isEqualTo("CreateContainerConfigError: env TOKEN: secret \"late-secret\" not found")));
         assertThat(current("waiting").getStatus().getReadyReplicas()).isZero();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(current("waiting").getStatus().getConditions())
+                .anyMatch(c -> c.getType().equals("Progressing") && c.getStatus().equals("False") && c.getReason().equals("ProgressDeadlineExceeded")));
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("late-secret").endMetadata()
                 .addToStringData("token", "later").build()).create();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(current("waiting").getStatus().getReadyReplicas()).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(current("waiting").getStatus().getReadyReplicas()).isEqualTo(1);
+            assertThat(current("waiting").getStatus().getConditions())
+                    .anyMatch(c -> c.getType().equals("Progressing") && c.getStatus().equals("True") && c.getReason().equals("NewReplicaSetAvailable"));
+        });
     }
 
     @Test
