@@ -29,6 +29,11 @@ public final class RabbitVhost implements AutoCloseable {
     }
 
     public static RabbitVhost create(String prefix) throws IOException, InterruptedException {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new java.net.InetSocketAddress("127.0.0.1", 5672), 2000);
+        } catch (IOException closed) {
+            throw new IllegalStateException("RabbitMQ does not answer on 127.0.0.1:5672 (make demo and make test start it: .ci/ensure-rabbitmq)");
+        }
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         rabbitmqctl("add_vhost", name);
         try {
@@ -99,7 +104,13 @@ public final class RabbitVhost implements AutoCloseable {
     static void rabbitmqctl(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            throw new IllegalStateException("rabbitmqctl cannot be run (" + notInstalled.getMessage()
+                    + "): the local runtime creates a RabbitMQ vhost per run with it");
+        }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
