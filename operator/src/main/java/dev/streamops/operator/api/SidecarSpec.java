@@ -19,8 +19,17 @@ public class SidecarSpec {
             + "Sidecar default: 10.")
     private Integer prefetch;
 
+    @Min(1)
+    @Max(1000)
+    @JsonPropertyDescription("How many pushed messages the sidecar hands to the function at the same time. "
+            + "Sidecar default 1: one after the other, in queue order. Higher values trade order for throughput "
+            + "with slow functions; at most prefetch.")
+    private Integer pushConcurrency;
+
     public ResourceRequirements getResources() { return resources; }
     public void setResources(ResourceRequirements resources) { this.resources = resources; }
     public Integer getPrefetch() { return prefetch; }
     public void setPrefetch(Integer prefetch) { this.prefetch = prefetch; }
+    public Integer getPushConcurrency() { return pushConcurrency; }
+    public void setPushConcurrency(Integer pushConcurrency) { this.pushConcurrency = pushConcurrency; }
 }

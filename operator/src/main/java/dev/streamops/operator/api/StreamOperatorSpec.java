@@ -91,7 +91,7 @@ public class StreamOperatorSpec {
     @JsonPropertyDescription("The RabbitMQ the sidecar connects to. When absent, the operator's default broker Secret is used.")
     private BrokerSpec broker;
 
-    @JsonPropertyDescription("Overrides for the sidecar container (resources, prefetch).")
+    @JsonPropertyDescription("Overrides for the sidecar container (resources, prefetch, push concurrency).")
     private SidecarSpec sidecar;
 
     public String getImage() { return image; }

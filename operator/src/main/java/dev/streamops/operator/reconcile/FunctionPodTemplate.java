@@ -155,6 +155,7 @@ public final class FunctionPodTemplate {
         }
         var sidecarSpec = Optional.ofNullable(spec.getSidecar());
         sidecarSpec.map(SidecarSpec::getPrefetch).ifPresent(p -> env.add(literal("PREFETCH", p.toString())));
+        sidecarSpec.map(SidecarSpec::getPushConcurrency).ifPresent(c -> env.add(literal("PUSH_CONCURRENCY", c.toString())));
         var resources = sidecarSpec.map(SidecarSpec::getResources).orElse(DEFAULT_SIDECAR_RESOURCES);
         return new ContainerBuilder()
                 .withName(ResourceNames.SIDECAR_CONTAINER)

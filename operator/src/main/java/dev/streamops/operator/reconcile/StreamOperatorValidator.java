@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.streamops.operator.api.SecretKeySelector;
+import dev.streamops.operator.api.SidecarSpec;
 import dev.streamops.operator.api.StreamOperator;
 import dev.streamops.operator.api.StreamOperatorSpec;
 
@@ -23,6 +24,8 @@ public final class StreamOperatorValidator {
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
     private static final int MAX_TOPIC_BYTES = 255;
     private static final int MAX_PREFETCH = 1000;
+    /** The sidecar's own PREFETCH default, which bounds pushConcurrency when prefetch is not set. */
+    private static final int SIDECAR_DEFAULT_PREFETCH = 10;
 
     /** @return the problems, each naming the field; empty when the resource is valid */
     public List<String> validate(StreamOperator sop) {
@@ -47,13 +50,27 @@ public final class StreamOperatorValidator {
         if (spec.getBroker() != null && spec.getBroker().getSecretRef() != null) {
             validateSecretRef(spec.getBroker().getSecretRef(), problems);
         }
-        if (spec.getSidecar() != null && spec.getSidecar().getPrefetch() != null) {
-            int prefetch = spec.getSidecar().getPrefetch();
-            if (prefetch < 1 || prefetch > MAX_PREFETCH) {
-                problems.add("spec.sidecar.prefetch: " + prefetch + " is outside 1-" + MAX_PREFETCH);
-            }
+        if (spec.getSidecar() != null) {
+            validateSidecar(spec.getSidecar(), problems);
         }
         return problems;
+    }
+
+    private static void validateSidecar(SidecarSpec sidecar, List<String> problems) {
+        var prefetch = sidecar.getPrefetch();
+        if (prefetch != null && (prefetch < 1 || prefetch > MAX_PREFETCH)) {
+            problems.add("spec.sidecar.prefetch: " + prefetch + " is outside 1-" + MAX_PREFETCH);
+        }
+        var concurrency = sidecar.getPushConcurrency();
+        if (concurrency != null) {
+            int effectivePrefetch = prefetch == null ? SIDECAR_DEFAULT_PREFETCH : prefetch;
+            if (concurrency < 1) {
+                problems.add("spec.sidecar.pushConcurrency: " + concurrency + " is less than 1");
+            } else if (concurrency > effectivePrefetch) {
+                problems.add("spec.sidecar.pushConcurrency: " + concurrency + " exceeds prefetch (" + effectivePrefetch
+                        + "): the sidecar never holds more messages than that");
+            }
+        }
     }
 
     private static void validateImage(StreamOperatorSpec spec, List<String> problems) {

@@ -128,10 +128,11 @@ class FunctionPodTemplateTest {
         sop.getSpec().setBroker(new BrokerSpec(new SecretKeySelector("team-mq", "url")));
         var overrides = new SidecarSpec();
         overrides.setPrefetch(50);
+        overrides.setPushConcurrency(4);
         overrides.setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("200m")).build());
         sop.getSpec().setSidecar(overrides);
         var s = sidecar(template.deployment(sop));
-        assertThat(env(s)).contains("RABBITMQ_URI=<secret team-mq/url>", "PREFETCH=50");
+        assertThat(env(s)).contains("RABBITMQ_URI=<secret team-mq/url>", "PREFETCH=50", "PUSH_CONCURRENCY=4");
         assertThat(s.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("200m")));
         assertThat(s.getResources().getLimits()).isNullOrEmpty();
     }
@@ -140,7 +141,8 @@ class FunctionPodTemplateTest {
     void sourceWithoutInputTopicDoesNotAutostartPush() {
         var sop = TestResources.streamOperator("apps", "source", "example/source:1", null, "readings");
         var s = sidecar(template.deployment(sop));
-        assertThat(env(s)).noneMatch(e -> e.startsWith("PUSH_AUTOSTART") || e.startsWith("INPUT_TOPIC"));
+        assertThat(env(s)).noneMatch(e -> e.startsWith("PUSH_AUTOSTART") || e.startsWith("INPUT_TOPIC")
+                || e.startsWith("PREFETCH") || e.startsWith("PUSH_CONCURRENCY"));
         assertThat(env(function(template.deployment(sop)))).noneMatch(e -> e.startsWith("INPUT_TOPIC"));
     }
 

@@ -67,6 +67,11 @@ class StreamOperatorValidatorTest {
                         "spec.broker.secretRef.key: 'null' is not a Secret key"),
                 invalid("prefetch zero", s -> { var sc = new SidecarSpec(); sc.setPrefetch(0); s.getSpec().setSidecar(sc); },
                         "spec.sidecar.prefetch: 0 is outside 1-1000"),
+                valid("push concurrency up to prefetch", s -> { var sc = new SidecarSpec(); sc.setPrefetch(20); sc.setPushConcurrency(20); s.getSpec().setSidecar(sc); }),
+                invalid("push concurrency above the default prefetch", s -> { var sc = new SidecarSpec(); sc.setPushConcurrency(11); s.getSpec().setSidecar(sc); },
+                        "spec.sidecar.pushConcurrency: 11 exceeds prefetch (10): the sidecar never holds more messages than that"),
+                invalid("push concurrency zero", s -> { var sc = new SidecarSpec(); sc.setPushConcurrency(0); s.getSpec().setSidecar(sc); },
+                        "spec.sidecar.pushConcurrency: 0 is less than 1"),
                 invalid("name too long for a label", s -> s.getMetadata().setName("n".repeat(64)),
                         "metadata.name: '" + "n".repeat(64) + "' must be at most 63 lowercase letters, digits, '-' or '.' "
                                 + "(it names the Deployment and labels its pods)"),
