@@ -11,7 +11,8 @@ import java.util.Set;
 /** Command-line options of {@code java -jar bench.jar}; {@code --help} lists them. */
 record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root, Path outDir,
                     List<Integer> publishers, int batchSize, int pushMessages, double latencyRate,
-                    Duration latencyDuration, int streamOperators, int sharedChannels) {
+                    Duration latencyDuration, int streamOperators, int sharedChannels,
+                    long podMemoryLimitBytes) {
 
     static final List<String> ALL_PARTS = List.of("publish", "push", "latency", "footprint", "operator");
 
@@ -30,6 +31,8 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
               --sops N             StreamOperators created by the operator part (default: 1000; --quick: 300)
               --shared-channels K  diagnostic in the publish part: the direct client sharing K channels like the
                                    sidecar's pool (default: 4, the sidecar's ConfirmingPublisher.CHANNELS; 0 = skip)
+              --pod-memory-limit MiB  memory limit emulated with -XX:MaxRAM in the footprint part's pod variant
+                                   (default: 256, the operator's default sidecar limit)
             """;
 
     static BenchOptions parse(String[] args) {
@@ -45,6 +48,7 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
         Integer latencySeconds = null;
         Integer sops = null;
         int sharedChannels = 4;
+        long podMemoryLimit = 256L * 1024 * 1024;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -72,6 +76,7 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
                 case "--rate" -> rate = positive(value(args, ++i, arg), arg);
                 case "--latency-seconds" -> latencySeconds = positive(value(args, ++i, arg), arg);
                 case "--sops" -> sops = positive(value(args, ++i, arg), arg);
+                case "--pod-memory-limit" -> podMemoryLimit = positive(value(args, ++i, arg), arg) * 1024L * 1024;
                 case "--shared-channels" -> {
                     String text = value(args, ++i, arg);
                     sharedChannels = text.equals("0") ? 0 : positive(text, arg);
@@ -82,7 +87,7 @@ record BenchOptions(Set<String> parts, boolean quick, boolean profile, Path root
         return new BenchOptions(parts, quick, profile, root, out == null ? root.resolve("target/bench") : out, publishers,
                 batchSize, pushMessages != null ? pushMessages : quick ? 10_000 : 50_000, rate,
                 Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 6 : 20),
-                sops != null ? sops : quick ? 300 : 1000, sharedChannels);
+                sops != null ? sops : quick ? 300 : 1000, sharedChannels, podMemoryLimit);
     }
 
     /** Warm-up before each publish measurement window. */

@@ -84,7 +84,8 @@ public final class Main {
                     case "publish" -> publish.run();
                     case "push" -> new PushBench(context).run();
                     case "latency" -> new LatencyBench(context).run();
-                    case "footprint" -> new FootprintBench(context).run(publish.rssAfterPublishBytes(), publish.peakRssBytes());
+                    case "footprint" -> new FootprintBench(context).run(publish.rssAfterPublishBytes(), publish.peakRssBytes(),
+                            root.resolve("Dockerfile.sidecar"));
                     case "operator" -> new OperatorScaleBench(context, root, profileFlags).run();
                     default -> throw new IllegalStateException("unknown part " + part);
                 };

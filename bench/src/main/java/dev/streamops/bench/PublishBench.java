@@ -177,7 +177,7 @@ final class PublishBench {
         return ceiling;
     }
 
-    private List<ClosedLoopLoad.Worker> sidecarWorkers(SidecarProcess sidecar, int n, byte[][] bodies, byte[][] batches, boolean batch) {
+    List<ClosedLoopLoad.Worker> sidecarWorkers(SidecarProcess sidecar, int n, byte[][] bodies, byte[][] batches, boolean batch) {
         int batchSize = context.options().batchSize();
         List<ClosedLoopLoad.Worker> workers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
