@@ -236,6 +236,23 @@ class StreamOpsOperatorTest {
     }
 
     @Test
+    void deletionIsLeftToTheGarbageCollectorAndNeverTouchesTheBroker() {
+        create(TestResources.streamOperator(NS, "doomed", "example/d:1", "in-i", null));
+        awaitDeployment("doomed", d -> true);
+        var sop = awaitStatus("doomed", s -> true);
+        // No finalizer: deleting the StreamOperator is not held up by the operator, and the owner
+        // reference lets Kubernetes delete the Deployment and pods. Queues stay: the operator has
+        // no broker client at all.
+        assertThat(sop.getMetadata().getFinalizers()).isEmpty();
+        assertThat(client.apps().deployments().inNamespace(NS).withName("doomed").get().getMetadata().getOwnerReferences())
+                .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(sop.getMetadata().getUid()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName("com.rabbitmq.client.ConnectionFactory"))
+                .isInstanceOf(ClassNotFoundException.class);
+        client.resource(sop).delete();
+        await().atMost(WAIT).until(() -> client.resources(StreamOperator.class).inNamespace(NS).withName("doomed").get() == null);
+    }
+
+    @Test
     void publishesReconciliationMetrics() {
         create(TestResources.streamOperator(NS, "measured", "example/m:1", "in-f", null));
         awaitDeployment("measured", d -> true);
