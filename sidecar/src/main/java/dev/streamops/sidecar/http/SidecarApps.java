@@ -6,6 +6,7 @@ import dev.streamops.sidecar.broker.PushControl;
 import dev.streamops.sidecar.broker.Publisher;
 import dev.streamops.sidecar.broker.Readiness;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ public final class SidecarApps {
         cfg.startup.showOldJavalinVersionWarning = false;
         // Publish handlers block until the broker confirms; on virtual threads that wait is nearly free.
         cfg.concurrency.useVirtualThreads = true;
+        // Answers are a few bytes of JSON (or a metrics page scraped on a local network): never worth gzip.
+        cfg.http.compressionStrategy = CompressionStrategy.NONE;
         cfg.routes.exception(ApiException.class, (e, ctx) -> {
             if (e.retryAfterSeconds > 0) {
                 ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
