@@ -63,9 +63,12 @@ public final class Main {
             sidecar = new JvmLauncher(JvmLauncher.currentJava(), root.resolve("sidecar/target/sidecar.jar"), entrypoint, profileFlags);
         }
         Machine machine = Machine.describe(rabbitmqVersion());
+        LatencySummary fsync = DiskSync.probe(out, 200);
         String command = "java -jar bench/target/bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
         System.out.println("StreamOps benchmark — " + command);
         System.out.println("machine: " + machine.oneLine());
+        System.out.printf("disk: synchronous 4 KiB write p50 %.2f ms, p99 %.2f ms (the floor under every quorum-queue confirm)%n",
+                fsync.p50Ms(), fsync.p99Ms());
         if (sidecar != null) {
             System.out.println("sidecar JVM flags (from Dockerfile.sidecar ENTRYPOINT): " + String.join(" ", sidecar.entrypoint().jvmFlags())
                     + (profileFlags.isEmpty() ? "" : "  + profiling: " + String.join(" ", profileFlags)));
@@ -108,6 +111,8 @@ public final class Main {
         System.out.println();
         System.out.println("Results (" + command + ", " + Format.number(seconds) + " s)");
         System.out.println("machine: " + machine.oneLine());
+        System.out.printf("disk: synchronous 4 KiB write p50 %.2f ms, p99 %.2f ms; load average now %.2f%n", fsync.p50Ms(), fsync.p99Ms(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.print(table);
         System.out.println("The old companion column is quoted from ../shared/companion-contract.md, not measured in this run.");
 
@@ -116,6 +121,7 @@ public final class Main {
         json.put("command", command);
         json.put("seconds", seconds);
         json.put("machine", machine.toJson());
+        json.put("diskSyncWrite4KiBMs", LatencyBench.summaryJson(fsync));
         json.put("sidecarJvmFlags", sidecar == null ? null : sidecar.entrypoint().jvmFlags());
         json.put("profiling", options.profile());
         json.put("oldCompanionNote", "figures in oldCompanionQuotedFromContract are quoted from ../shared/companion-contract.md, not measured here");
@@ -125,7 +131,9 @@ public final class Main {
         json.put("details", details);
         json.put("failures", failures);
         Files.writeString(out.resolve("results.json"), JsonWriter.write(json));
-        Files.writeString(out.resolve("results.md"), "Command: `" + command + "`  \nMachine: " + machine.oneLine() + "  \nDuration: "
+        Files.writeString(out.resolve("results.md"), "Command: `" + command + "`  \nMachine: " + machine.oneLine()
+                + String.format(java.util.Locale.ROOT, "; disk synchronous 4 KiB write p50 %.2f ms, p99 %.2f ms", fsync.p50Ms(), fsync.p99Ms())
+                + "  \nDuration: "
                 + Format.number(seconds) + " s\n\n" + ResultTable.markdown(rows));
         System.out.println("written: " + out.resolve("results.json") + ", " + out.resolve("results.md"));
         return failures.isEmpty() ? 0 : 1;
