@@ -115,6 +115,17 @@ public final class RabbitVhost implements AutoCloseable {
         }
     }
 
+    /** Takes one message and returns it unacked, as a consumer that crashed would (a delivery attempt). */
+    public void returnOnce(String queue) throws Exception {
+        try (Channel channel = connection().createChannel()) {
+            GetResponse response = channel.basicGet(queue, false);
+            if (response == null) {
+                throw new IllegalStateException("queue " + queue + " is empty");
+            }
+            channel.basicNack(response.getEnvelope().getDeliveryTag(), false, true);
+        }
+    }
+
     public void declare(String queue, Map<String, Object> arguments) throws Exception {
         try (Channel channel = connection().createChannel()) {
             channel.queueDeclare(queue, true, false, false, arguments);

@@ -166,6 +166,23 @@ class PushTest {
     }
 
     @Test
+    void earlierDeliveriesCountTowardsTheLimit() throws Exception {
+        String in = uniqueTopic("in");
+        try (TestFunction function = new TestFunction().answering(body -> 500);
+             InProcessSidecar s = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", function.url(),
+                     "DELIVERY_LIMIT", "3", "RETRY_BACKOFF_MS", "10", "RETRY_BACKOFF_MAX_MS", "20"))) {
+            vhost.publish(in, "{\"seen\":1}".getBytes());
+            // One earlier consumer got it and went away without acking: x-delivery-count is now 1.
+            vhost.returnOnce(in);
+            s.client.getApi("/get_message");
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.client.metric("streamops_sidecar_dead_lettered_total") == 1);
+            assertThat(function.received()).hasSize(2);
+            assertThat(vhost.drain(in + ".dlq")).singleElement()
+                    .satisfies(m -> assertThat(m.getProps().getHeaders().get("streamops-attempts")).isEqualTo(3));
+        }
+    }
+
+    @Test
     void getMessageTwiceStillMeansOneConsumer() throws Exception {
         String in = uniqueTopic("in");
         try (TestFunction function = new TestFunction();
