@@ -42,7 +42,7 @@ class StreamOpsOperatorTest {
     static KubernetesMockServer server;
 
     private static final String NS = "pipelines";
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(40);
     private static final OperatorConfig CONFIG = OperatorConfig.defaults();
     private static final FunctionPodTemplate TEMPLATE = new FunctionPodTemplate(CONFIG);
     private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
