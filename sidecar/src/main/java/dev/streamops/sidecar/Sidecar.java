@@ -111,7 +111,8 @@ public final class Sidecar implements Readiness, AutoCloseable {
                     connections.addAll(opened);
                     declared = true;
                 }
-                LOG.info("connected to RabbitMQ {} and declared topics {}", config.rabbitUri().address(), config.topics());
+                LOG.info("connected to RabbitMQ {} and declared topics {}; ready {} ms after process start",
+                        config.rabbitUri().address(), config.topics(), millisSinceProcessStart());
                 if (stopping) {
                     closeConnections();
                 }
@@ -190,6 +191,12 @@ public final class Sidecar implements Readiness, AutoCloseable {
                 // Shutting down anyway.
             }
         }
+    }
+
+    private static String millisSinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> Long.toString(java.time.Duration.between(start, java.time.Instant.now()).toMillis()))
+                .orElse("?");
     }
 
     private static void sleep(long millis) {
