@@ -58,6 +58,21 @@ final class CpuTime {
 
     /** CPU used by the sidecar, the broker and this benchmark JVM over one measured window. */
     record Window(double sidecarSeconds, double brokerSeconds, double benchSeconds, double wallSeconds) {
+        /** CPU of everything this run measured (sidecar, broker, benchmark JVM), ignoring an unknown sidecar. */
+        double totalSeconds() {
+            return (Double.isNaN(sidecarSeconds) ? 0 : sidecarSeconds) + brokerSeconds + benchSeconds;
+        }
+
+        /**
+         * If the machine's cores are the bottleneck, throughput is inversely proportional to the CPU
+         * a message costs in total, so the expected ratio is direct's CPU per message over ours.
+         */
+        static double cpuBoundRatio(Window ours, long ourMessages, Window direct, long directMessages) {
+            double oursPerMessage = microsPerMessage(ours.totalSeconds(), ourMessages);
+            double directPerMessage = microsPerMessage(direct.totalSeconds(), directMessages);
+            return Rates.ratio(directPerMessage, oursPerMessage);
+        }
+
         /** Microseconds of CPU per message for a process's seconds; NaN when unknown. */
         static double microsPerMessage(double cpuSeconds, long messages) {
             return messages <= 0 || Double.isNaN(cpuSeconds) ? Double.NaN : cpuSeconds * 1e6 / messages;

@@ -88,15 +88,20 @@ final class PublishBench {
                         Row row = Row.of("publish", metric, "msg/s", viaSidecar.perSecond(), viaDirect.perSecond(), target);
                         if (!batch && n == 1) row = row.withCompanion("≈80 msg/s (new connection per message, no confirms)");
                         String errors = errorNote(viaSidecar, "sidecar") + errorNote(viaDirect, "direct");
+                        double cpuBound = CpuTime.Window.cpuBoundRatio(viaSidecar.cpu(), viaSidecar.messages(), viaDirect.cpu(), viaDirect.messages());
                         String cpu = "CPU µs/msg: sidecar " + Format.number(micros(viaSidecar.cpu().sidecarSeconds(), viaSidecar))
                                 + ", broker " + Format.number(micros(viaSidecar.cpu().brokerSeconds(), viaSidecar))
-                                + " (direct run: broker " + Format.number(micros(viaDirect.cpu().brokerSeconds(), viaDirect)) + ")";
+                                + ", all " + Format.number(micros(viaSidecar.cpu().totalSeconds(), viaSidecar))
+                                + " vs direct all " + Format.number(micros(viaDirect.cpu().totalSeconds(), viaDirect))
+                                + " → CPU-bound ratio " + Format.ratio(cpuBound);
                         rows.add(row.withNote((errors + cpu).strip()));
                         Map<String, Object> run = new LinkedHashMap<>();
                         run.put("mode", batch ? "batch" : "single");
                         run.put("publishers", n);
                         run.put("sidecar", outcomeJson(viaSidecar));
                         run.put("direct", outcomeJson(viaDirect));
+                        run.put("ratio", row.ratio());
+                        run.put("ratioIfCpuBound", cpuBound);
                         if (!batch && n >= 16 && options.sharedChannels() > 0) {
                             // Diagnostic: the direct client with the sidecar's channel pool size, to split
                             // a broker per-channel limit from the sidecar's HTTP overhead.
@@ -318,6 +323,7 @@ final class PublishBench {
         cpu.put("sidecarMicrosPerMessage", micros(outcome.cpu().sidecarSeconds(), outcome));
         cpu.put("brokerMicrosPerMessage", micros(outcome.cpu().brokerSeconds(), outcome));
         cpu.put("benchJvmMicrosPerMessage", micros(outcome.cpu().benchSeconds(), outcome));
+        cpu.put("allMeasuredMicrosPerMessage", micros(outcome.cpu().totalSeconds(), outcome));
         cpu.put("sidecarCores", outcome.cpu().sidecarSeconds() / outcome.cpu().wallSeconds());
         cpu.put("brokerCores", outcome.cpu().brokerSeconds() / outcome.cpu().wallSeconds());
         cpu.put("benchJvmCores", outcome.cpu().benchSeconds() / outcome.cpu().wallSeconds());

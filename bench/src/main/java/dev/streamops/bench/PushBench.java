@@ -56,13 +56,17 @@ final class PushBench {
                 Row row = Row.of("push", "drain " + total + ", " + mode, "msg/s", viaSidecar.perSecond(), direct.perSecond(),
                         new Target.AtLeastRatio(0.8));
                 if (concurrency == 1) row = row.withCompanion("≈250 msg/s (new HTTP connection per message)");
+                double cpuBound = CpuTime.Window.cpuBoundRatio(viaSidecar.cpu(), viaSidecar.delivered(), direct.cpu(), direct.delivered());
                 String notes = viaSidecar.note("sidecar") + direct.note("direct")
                         + "CPU µs/msg: sidecar " + Format.number(CpuTime.Window.microsPerMessage(viaSidecar.cpu().sidecarSeconds(), viaSidecar.delivered()))
                         + ", broker " + Format.number(CpuTime.Window.microsPerMessage(viaSidecar.cpu().brokerSeconds(), viaSidecar.delivered()))
-                        + " (direct run: broker " + Format.number(CpuTime.Window.microsPerMessage(direct.cpu().brokerSeconds(), direct.delivered())) + ")";
+                        + ", all " + Format.number(CpuTime.Window.microsPerMessage(viaSidecar.cpu().totalSeconds(), viaSidecar.delivered()))
+                        + " vs direct all " + Format.number(CpuTime.Window.microsPerMessage(direct.cpu().totalSeconds(), direct.delivered()))
+                        + " → CPU-bound ratio " + Format.ratio(cpuBound);
                 row = row.withNote(notes.strip());
                 rows.add(row);
-                runs.add(Map.of("pushConcurrency", concurrency, "sidecar", viaSidecar.toJson(), "direct", direct.toJson()));
+                runs.add(Map.of("pushConcurrency", concurrency, "sidecar", viaSidecar.toJson(), "direct", direct.toJson(),
+                        "ratio", row.ratio(), "ratioIfCpuBound", cpuBound));
                 System.out.printf("  push %-40s sidecar %,10.0f msg/s   direct %,10.0f msg/s   ratio %.2f   %s%n",
                         mode, viaSidecar.perSecond(), direct.perSecond(), row.ratio(), row.note());
             }

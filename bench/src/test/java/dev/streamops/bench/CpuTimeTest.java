@@ -19,4 +19,12 @@ class CpuTimeTest {
         assertThat(CpuTime.Window.microsPerMessage(0.5, 1000)).isEqualTo(500.0);
         assertThat(CpuTime.Window.microsPerMessage(0.5, 0)).isNaN();
     }
+
+    @Test
+    void aCpuBoundMachineGivesTheRatioOfCpuPerMessage() {
+        // ours: 300 µs of CPU per message in total; direct: 100 µs → at best a third of direct's rate.
+        CpuTime.Window ours = new CpuTime.Window(0.2, 0.08, 0.02, 4);
+        CpuTime.Window direct = new CpuTime.Window(Double.NaN, 0.08, 0.02, 4);
+        assertThat(CpuTime.Window.cpuBoundRatio(ours, 1000, direct, 1000)).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+    }
 }
