@@ -34,6 +34,7 @@ final class ContainerRunner {
     private final Path workDir;
     private final String podIp;
     private final Consumer<String> events;
+    private final ProcessLedger ledger;
 
     private volatile Process process;
     private volatile boolean started;
@@ -44,7 +45,8 @@ final class ContainerRunner {
     private Thread supervisor;
 
     ContainerRunner(String podName, Container container, boolean runToCompletion, List<String> commandLine,
-                    Map<String, String> environment, Path logFile, Path workDir, String podIp, Consumer<String> events) {
+                    Map<String, String> environment, Path logFile, Path workDir, String podIp, Consumer<String> events,
+                    ProcessLedger ledger) {
         this.podName = podName;
         this.container = container;
         this.runToCompletion = runToCompletion;
@@ -54,6 +56,7 @@ final class ContainerRunner {
         this.workDir = workDir;
         this.podIp = podIp;
         this.events = events;
+        this.ledger = ledger;
     }
 
     String name() {
@@ -120,7 +123,9 @@ final class ContainerRunner {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().clear();
         builder.environment().putAll(environment);
-        return builder.start();
+        Process started = builder.start();
+        ledger.process(started);
+        return started;
     }
 
     /** Startup probe first; once it passed, readiness and liveness run side by side. */

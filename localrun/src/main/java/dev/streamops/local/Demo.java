@@ -56,6 +56,7 @@ public final class Demo {
         LocalRuntime runtime = null;
         try {
             vhost = RabbitVhost.create("streamops-demo");
+            LocalRuntime.recordVhost(runtimeOptions, vhost.name());
             out.println("RabbitMQ vhost " + vhost.name() + " on 127.0.0.1:5672 (deleted at the end)");
             out.println("starting the mock Kubernetes API, the operator and the pod runner...");
             runtime = LocalRuntime.start(runtimeOptions);

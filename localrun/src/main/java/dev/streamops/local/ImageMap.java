@@ -65,6 +65,41 @@ public record ImageMap(Map<String, ImageCommand> images) {
         return new ImageMap(result);
     }
 
+    /**
+     * "Pulls" the images: every command or argument that names a file in {@code workDir} (a jar)
+     * is copied once into {@code pullDir} and referred to there. Like an image, what a container
+     * runs then no longer changes when the build rewrites target/ while the runtime is up.
+     */
+    public ImageMap pulled(Path workDir, Path pullDir) throws IOException {
+        Map<String, ImageCommand> pulled = new LinkedHashMap<>();
+        Map<Path, Path> copies = new LinkedHashMap<>();
+        for (Map.Entry<String, ImageCommand> entry : images.entrySet()) {
+            pulled.put(entry.getKey(), new ImageCommand(pull(entry.getValue().command(), workDir, pullDir, copies),
+                    pull(entry.getValue().args(), workDir, pullDir, copies)));
+        }
+        return new ImageMap(pulled);
+    }
+
+    private static List<String> pull(List<String> words, Path workDir, Path pullDir, Map<Path, Path> copies) throws IOException {
+        List<String> result = new ArrayList<>();
+        for (String word : words) {
+            Path file = word.startsWith("-") || word.isBlank() ? null : workDir.resolve(word).normalize();
+            if (file != null && file.startsWith(workDir) && Files.isRegularFile(file)) {
+                Path copy = copies.get(file);
+                if (copy == null) {
+                    copy = pullDir.resolve(workDir.relativize(file));
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    copies.put(file, copy);
+                }
+                result.add(copy.toString());
+            } else {
+                result.add(word);
+            }
+        }
+        return result;
+    }
+
     public Optional<ImageCommand> commandFor(String image) {
         return Optional.ofNullable(images.get(image));
     }

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 final class LocalPod {
     /** The host side of a pod: how images become commands and where things live. */
     record Host(ImageMap images, EnvResolver envResolver, Path workDir, Path logDir, String javaCommand,
-                Map<String, String> baseEnvironment) {
+                Map<String, String> baseEnvironment, ProcessLedger ledger) {
     }
 
     /** A container as seen from outside: for the demo, the tests and the logs. */
@@ -147,7 +147,8 @@ final class LocalPod {
                 env.put("LISTEN_ADDRESS", ip);
                 env.putAll(host.envResolver().resolve(container, identity));
                 Path log = host.logDir().resolve(namespace + "_" + name).resolve(container.getName() + ".log");
-                return new ContainerRunner(name, container, runToCompletion, commandLine, env, log, host.workDir(), ip, events);
+                return new ContainerRunner(name, container, runToCompletion, commandLine, env, log, host.workDir(), ip, events,
+                        host.ledger());
             } catch (EnvResolver.EnvResolutionException | IllegalArgumentException notYet) {
                 String reason = notYet instanceof EnvResolver.EnvResolutionException ? "CreateContainerConfigError" : "InvalidImageName";
                 if (!(reason + ": " + notYet.getMessage()).equals(waitingReason)) {

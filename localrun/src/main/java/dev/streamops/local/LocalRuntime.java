@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Consumer<String> events;
     private final PodIpAllocator ips;
+    private final ProcessLedger ledger;
     private MockApiServer api;
     private OperatorProcess operator;
     private PodRunner runner;
@@ -69,6 +71,7 @@ public final class LocalRuntime implements AutoCloseable {
         };
         // A /16 of its own in 127.0.0.0/8, so runtimes side by side (parallel tests) never share an IP.
         this.ips = new PodIpAllocator(ThreadLocalRandom.current().nextInt(16, 255));
+        this.ledger = new ProcessLedger(options.runDir());
     }
 
     public static LocalRuntime start(Options options) throws IOException, InterruptedException {
@@ -84,6 +87,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void startAll() throws IOException, InterruptedException {
         Path repo = options.repoRoot();
+        reapAbandonedRuns();
         List<Path> crds;
         try (Stream<Path> files = Files.list(repo.resolve("crds"))) {
             crds = files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
@@ -98,20 +102,44 @@ public final class LocalRuntime implements AutoCloseable {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build()).create();
 
         String java = javaCommand();
-        LocalPod.Host host = new LocalPod.Host(ImageMap.load(repo.resolve("examples/local-images.yaml")),
+        ImageMap images = ImageMap.load(repo.resolve("examples/local-images.yaml")).pulled(repo, options.runDir().resolve("images"));
+        LocalPod.Host host = new LocalPod.Host(images,
                 new EnvResolver(new ApiObjectLookup(client)), repo, options.runDir().resolve("pods"), java,
-                baseEnvironment());
+                baseEnvironment(), ledger);
         runner = new PodRunner(client, host, ips, events);
         runner.start();
         started.add(runner);
 
         int healthPort = freePort();
-        operator = OperatorProcess.start(java, repo.resolve("operator/target/operator.jar"), api.url(), healthPort,
-                options.operatorEnv(), repo, options.runDir().resolve("operator.log"));
+        Path operatorJar = repo.resolve("operator/target/operator.jar");
+        if (Files.isRegularFile(operatorJar)) {
+            // The operator's "image" too: a copy, so a rebuild does not change the running operator.
+            Path pulledJar = options.runDir().resolve("images/operator/target/operator.jar");
+            Files.createDirectories(pulledJar.getParent());
+            operatorJar = Files.copy(operatorJar, pulledJar, StandardCopyOption.REPLACE_EXISTING);
+        }
+        operator = OperatorProcess.start(java, operatorJar, api.url(), healthPort,
+                options.operatorEnv(), repo, options.runDir().resolve("operator.log"), ledger);
         started.add(operator);
         events.accept("operator pid " + operator.pid() + ", health port " + healthPort);
         operator.awaitReady(Duration.ofSeconds(90));
         events.accept("operator ready");
+    }
+
+    /** A run that was killed before it could stop its processes: stop them and drop its vhost now. */
+    private void reapAbandonedRuns() throws IOException, InterruptedException {
+        for (ProcessLedger.Reaped run : ProcessLedger.reapAbandoned(options.runDir().getParent())) {
+            events.accept("cleaned up after abandoned run " + run.run().getFileName() + ": " + run.processes()
+                    + " process(es) killed, vhost(s) " + run.vhosts());
+            for (String vhost : run.vhosts()) {
+                RabbitVhost.deleteQuietly(vhost);
+            }
+        }
+    }
+
+    /** Records a RabbitMQ vhost as belonging to this run (deleted by the next run if this one is killed). */
+    public static void recordVhost(Options options, String vhost) throws IOException {
+        new ProcessLedger(options.runDir()).vhost(vhost);
     }
 
     public KubernetesClient client() {
@@ -149,6 +177,22 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         started.clear();
+        deletePulledImages();
+    }
+
+    /** The pulled copies are only needed while the containers run; logs stay. */
+    private void deletePulledImages() {
+        Path images = options.runDir().resolve("images");
+        if (!Files.isDirectory(images)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(images)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException leftOver) {
+            events.accept("could not delete " + images + ": " + leftOver.getMessage());
+        }
     }
 
     /** What an image would bring: a PATH (to find java), a HOME and a locale; nothing else leaks from the host. */

@@ -27,7 +27,8 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     public static OperatorProcess start(String javaCommand, Path operatorJar, String apiUrl, int healthPort,
-                                        Map<String, String> extraEnv, Path workDir, Path logFile) throws IOException {
+                                        Map<String, String> extraEnv, Path workDir, Path logFile,
+                                        ProcessLedger ledger) throws IOException {
         if (!Files.isRegularFile(operatorJar)) {
             throw new IllegalStateException(operatorJar + " does not exist: build it first (make build)");
         }
@@ -40,7 +41,9 @@ public final class OperatorProcess implements AutoCloseable {
         env.putAll(environment(apiUrl, healthPort));
         env.putAll(extraEnv);
         Files.createDirectories(logFile.getParent());
-        return new OperatorProcess(builder.start(), healthPort);
+        Process started = builder.start();
+        ledger.process(started);
+        return new OperatorProcess(started, healthPort);
     }
 
     /** The operator's environment in the local runtime: where the API is, and the operator's own settings. */

@@ -101,6 +101,17 @@ public final class RabbitVhost implements AutoCloseable {
         }
     }
 
+    /** Deletes a vhost left by an abandoned run; a vhost already gone is fine. */
+    static void deleteQuietly(String name) {
+        try {
+            rabbitmqctl("delete_vhost", name);
+        } catch (IOException | IllegalStateException gone) {
+            // already deleted, or rabbitmqctl unavailable: nothing more to do
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void rabbitmqctl(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
         command.addAll(List.of(args));

@@ -47,6 +47,23 @@ class ImageMapTest {
     }
 
     @Test
+    void pullingCopiesTheFilesAnImageRunsSoRebuildsDoNotChangeRunningContainers(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path repo = java.nio.file.Files.createDirectories(tmp.resolve("repo"));
+        java.nio.file.Files.createDirectories(repo.resolve("x/target"));
+        java.nio.file.Files.writeString(repo.resolve("x/target/app.jar"), "v1");
+        ImageMap map = ImageMap.parse("images:\n  a:1:\n    command: [java, -Xmx1m, -jar, x/target/app.jar]\n    args: [run, missing.jar]\n", "m.yaml");
+
+        ImageMap pulled = map.pulled(repo, tmp.resolve("pulled"));
+        java.nio.file.Files.writeString(repo.resolve("x/target/app.jar"), "v2");
+
+        ImageMap.ImageCommand command = pulled.commandFor("a:1").orElseThrow();
+        Path copy = tmp.resolve("pulled/x/target/app.jar");
+        assertThat(command.command()).containsExactly("java", "-Xmx1m", "-jar", copy.toString());
+        assertThat(command.args()).containsExactly("run", "missing.jar");
+        assertThat(java.nio.file.Files.readString(copy)).isEqualTo("v1");
+    }
+
+    @Test
     void namesWhatIsWrong() {
         assertThatThrownBy(() -> ImageMap.parse("images: {}", "m.yaml")).hasMessageContaining("m.yaml: expected a non-empty map");
         assertThatThrownBy(() -> ImageMap.parse("images:\n  a:1:\n    args: [x]\n", "m.yaml"))

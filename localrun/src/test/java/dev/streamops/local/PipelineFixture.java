@@ -35,7 +35,9 @@ final class PipelineFixture implements AutoCloseable {
         Path repo = Path.of(System.getProperty("streamops.repo", "..")).toAbsolutePath().normalize();
         RabbitVhost vhost = RabbitVhost.create("streamops-test-" + testName.toLowerCase());
         try {
-            LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.forRepo(repo, testName + "-" + vhost.name(), true));
+            LocalRuntime.Options options = LocalRuntime.Options.forRepo(repo, testName + "-" + vhost.name(), true);
+            LocalRuntime.recordVhost(options, vhost.name());
+            LocalRuntime runtime = LocalRuntime.start(options);
             return new PipelineFixture(repo, vhost, runtime);
         } catch (Exception | Error failure) {
             vhost.close();

@@ -57,7 +57,7 @@ class PodRunnerIT {
                 List.of("java", "-XX:TieredStopAtLevel=1", "-cp", testClasses, EnvEchoServer.class.getName()), List.of())));
         Path runDir = repo.resolve("localrun/target/localrun/PodRunnerIT");
         LocalPod.Host host = new LocalPod.Host(images, new EnvResolver(new ApiObjectLookup(client)), repo,
-                runDir.resolve("pods"), LocalRuntime.javaCommand(), Map.of("PATH", System.getenv("PATH")));
+                runDir.resolve("pods"), LocalRuntime.javaCommand(), Map.of("PATH", System.getenv("PATH")), new ProcessLedger(runDir));
         runner = new PodRunner(client, host, new PodIpAllocator(201), message -> System.out.println("[runner] " + message));
         runner.start();
     }
