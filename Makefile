@@ -37,11 +37,13 @@ test: jdk rabbitmq
 	$(MVN) verify
 
 demo: jdk rabbitmq
-	$(MVN) -DskipTests package
+	@echo "building the jars (quiet; 'make build' shows the whole Maven output)..."
+	@$(MVN) -q -DskipTests package
 	java -jar localrun/target/localrun.jar demo $(DEMO_ARGS)
 
 bench: jdk rabbitmq
-	$(MVN) -DskipTests package
+	@echo "building the jars (quiet; 'make build' shows the whole Maven output)..."
+	@$(MVN) -q -DskipTests package
 	java -jar bench/target/bench.jar $(BENCH_ARGS)
 
 clean: jdk
