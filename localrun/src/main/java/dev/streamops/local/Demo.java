@@ -208,10 +208,10 @@ public final class Demo {
             if (previous != null) {
                 previous.stages().forEach(s -> before.put(s.name(), s));
             }
-            lines.add(String.format("t=%3ds  %-12s %-7s %-8s %9s %9s   %s", elapsed.toSeconds(), "STREAMOPERATOR", "READY", "STATUS", "IN/s", "OUT/s", "FUNCTION"));
+            lines.add(String.format("t=%3ds  %-12s %-7s %-12s %9s %9s   %s", elapsed.toSeconds(), "STREAMOPERATOR", "READY", "STATUS", "IN/s", "OUT/s", "FUNCTION"));
             for (PipelineObserver.Stage stage : now.stages()) {
                 PipelineObserver.Stage old = before.get(stage.name());
-                lines.add(String.format("        %-12s %-7s %-8s %9s %9s   %s", stage.name(),
+                lines.add(String.format("        %-12s %-7s %-12s %9s %9s   %s", stage.name(),
                         stage.readyReplicas() + "/" + stage.replicas(), stage.ready(),
                         stage.inputTopics().isEmpty() ? "-" : rate(old == null ? null : old.acked(), stage.acked(), seconds),
                         stage.outputTopics().isEmpty() ? "-" : rate(old == null ? null : old.published(), stage.published(), seconds),
