@@ -133,7 +133,8 @@ public final class FunctionPodTemplate {
                 .withImagePullPolicy(spec.getImagePullPolicy())
                 .withEnv(env)
                 .withPorts(port("push", pushPort(spec)))
-                .withResources(spec.getResources() == null ? null : new ResourceRequirementsBuilder(spec.getResources()).build())
+                // Canonical, as the API server stores them: otherwise "1000m" vs. "1" would look like a change every time.
+                .withResources(CanonicalQuantities.canonical(spec.getResources()))
                 .build();
     }
 
@@ -165,7 +166,7 @@ public final class FunctionPodTemplate {
                 .withStartupProbe(httpProbe("/readyz", 2, 90))
                 .withReadinessProbe(httpProbe("/readyz", 5, 3))
                 .withLivenessProbe(httpProbe("/healthz", 10, 3))
-                .withResources(new ResourceRequirementsBuilder(resources).build())
+                .withResources(CanonicalQuantities.canonical(resources))
                 .withSecurityContext(restrictedSecurityContext())
                 .addNewVolumeMount().withName(ResourceNames.SIDECAR_TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                 .build();

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,8 @@ import dev.streamops.operator.api.SecretKeySelector;
 import dev.streamops.operator.api.SidecarSpec;
 import dev.streamops.operator.api.StreamOperator;
 import dev.streamops.operator.api.StreamOperatorSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /**
  * Checks a StreamOperator before anything is created. The CRD schema rejects most of this at the
@@ -50,8 +53,10 @@ public final class StreamOperatorValidator {
         if (spec.getBroker() != null && spec.getBroker().getSecretRef() != null) {
             validateSecretRef(spec.getBroker().getSecretRef(), problems);
         }
+        validateResources("spec.resources", spec.getResources(), problems);
         if (spec.getSidecar() != null) {
             validateSidecar(spec.getSidecar(), problems);
+            validateResources("spec.sidecar.resources", spec.getSidecar().getResources(), problems);
         }
         return problems;
     }
@@ -145,6 +150,27 @@ public final class StreamOperatorValidator {
                 problems.add(field + ": '" + name + "' appears twice");
             }
         }
+    }
+
+    /** The schema types quantities as int-or-string only; the operator must canonicalise them, so it checks them. */
+    private static void validateResources(String field, ResourceRequirements resources, List<String> problems) {
+        if (resources == null) {
+            return;
+        }
+        validateQuantities(field + ".limits", resources.getLimits(), problems);
+        validateQuantities(field + ".requests", resources.getRequests(), problems);
+    }
+
+    private static void validateQuantities(String field, Map<String, Quantity> quantities, List<String> problems) {
+        if (quantities == null) {
+            return;
+        }
+        quantities.forEach((name, quantity) -> {
+            var problem = CanonicalQuantities.problem(quantity);
+            if (problem != null) {
+                problems.add(field + "." + name + ": " + problem);
+            }
+        });
     }
 
     private static void validateSecretRef(SecretKeySelector ref, List<String> problems) {

@@ -17,6 +17,8 @@ import dev.streamops.operator.api.SecretKeySelector;
 import dev.streamops.operator.api.SidecarSpec;
 import dev.streamops.operator.api.StreamOperator;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 
 /** Table of specs and the problem each must produce (or none). */
 class StreamOperatorValidatorTest {
@@ -75,6 +77,18 @@ class StreamOperatorValidatorTest {
                 invalid("name too long for a label", s -> s.getMetadata().setName("n".repeat(64)),
                         "metadata.name: '" + "n".repeat(64) + "' must be at most 63 lowercase letters, digits, '-' or '.' "
                                 + "(it names the Deployment and labels its pods)"),
+                valid("non-canonical quantities (the operator canonicalises them)", s -> s.getSpec().setResources(
+                        new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("1000m"))
+                                .addToLimits("memory", new Quantity("0.5Gi")).build())),
+                invalid("quantity with an unknown suffix", s -> s.getSpec().setResources(
+                        new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("128MB")).build()),
+                        "spec.resources.limits.memory: '128MB' is not a Kubernetes quantity (unknown suffix 'MB'; "
+                                + "e.g. 500m, 1, 1.5, 128Mi, 1G)"),
+                invalid("sidecar quantity without a number", s -> { var sc = new SidecarSpec();
+                        sc.setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("m")).build());
+                        s.getSpec().setSidecar(sc); },
+                        "spec.sidecar.resources.requests.cpu: 'm' is not a Kubernetes quantity (no number; "
+                                + "e.g. 500m, 1, 1.5, 128Mi, 1G)"),
                 invalid("no spec", s -> s.setSpec(null), "spec: required"));
     }
 
