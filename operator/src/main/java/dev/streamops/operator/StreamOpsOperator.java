@@ -1,6 +1,7 @@
 package dev.streamops.operator;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.streamops.operator.reconcile.FunctionPodTemplate;
 import dev.streamops.operator.reconcile.StreamOperatorReconciler;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -20,6 +22,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * exercise is what ships.
  */
 public final class StreamOpsOperator {
+    /** First wait before retrying a failed reconciliation; doubles with each further failure. */
+    public static final Duration RETRY_INITIAL_INTERVAL = Duration.ofSeconds(2);
+    /** Longest wait between retries of a failing reconciliation. */
+    public static final Duration RETRY_MAX_INTERVAL = Duration.ofMinutes(5);
+
     private StreamOpsOperator() {
     }
 
@@ -59,6 +66,22 @@ public final class StreamOpsOperator {
                 null, callbacks, false);
     }
 
+    /**
+     * How a failed reconciliation (the API server refused a change, a conflict, a timeout) is tried
+     * again: forever, because the cause is usually outside the operator (a quota, an admission
+     * webhook, an API server that is down) and may go away at any time; with exponential backoff
+     * (2 s, 2 s, 4 s, 8 s, ...) so a lasting failure costs little; capped at 5 minutes so a fixed
+     * cause is noticed soon. JOSDK's default gives up after 5 attempts and would then wait for
+     * the next event or resync.
+     */
+    static GenericRetry retry() {
+        return new GenericRetry()
+                .withoutMaxAttempts()
+                .setInitialInterval(RETRY_INITIAL_INTERVAL)
+                .setIntervalMultiplier(2)
+                .setMaxInterval(RETRY_MAX_INTERVAL.toMillis());
+    }
+
     static Operator create(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Clock clock) {
         var operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -74,6 +97,7 @@ public final class StreamOpsOperator {
         });
         var reconciler = new StreamOperatorReconciler(new FunctionPodTemplate(config), client, clock);
         operator.register(reconciler, c -> {
+            c.withRetry(retry());
             if (config.watchAllNamespaces()) {
                 c.watchingAllNamespaces();
             } else {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.streamops.operator.api.StreamOperator;
 import dev.streamops.operator.reconcile.FunctionPodTemplate;
 import dev.streamops.operator.reconcile.StatusAggregator;
+import dev.streamops.operator.reconcile.StreamOperatorReconciler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
@@ -219,6 +220,21 @@ class StreamOpsOperatorTest {
                 .startsWith("Reconciliation failed (will retry): ").contains("exceeded quota");
         await().atMost(WAIT).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
                 .anyMatch(e -> StatusAggregator.REASON_RECONCILE_FAILED.equals(e.getReason()) && "Warning".equals(e.getType())));
+    }
+
+    @Test
+    void failedReconciliationsAreRetriedForeverWithCappedExponentialBackoff() {
+        // The retry policy of the registered controller, as it ships; its schedule is computed, not waited for.
+        var retry = operator.getRegisteredController(StreamOperatorReconciler.NAME).orElseThrow().getConfiguration().getRetry();
+        var execution = retry.initExecution();
+        var delays = new java.util.ArrayList<Long>();
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            delays.add(execution.nextDelay().orElseThrow(() -> new AssertionError("retries stopped")));
+            assertThat(execution.isLastAttempt()).isFalse();
+        }
+        assertThat(delays.subList(0, 10)).containsExactly(
+                2_000L, 2_000L, 4_000L, 8_000L, 16_000L, 32_000L, 64_000L, 128_000L, 256_000L, 300_000L);
+        assertThat(delays.subList(10, delays.size())).allMatch(d -> d == StreamOpsOperator.RETRY_MAX_INTERVAL.toMillis());
     }
 
     @Test
