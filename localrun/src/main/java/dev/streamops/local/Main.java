@@ -1,5 +1,8 @@
 package dev.streamops.local;
 
+import dev.streamops.local.demo.Demo;
+import dev.streamops.local.demo.DemoOptions;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,8 @@
 package dev.streamops.local;
 
+import dev.streamops.local.demo.PipelineObserver;
+import dev.streamops.local.pods.LocalPod;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,9 @@
 package dev.streamops.local;
 
+import dev.streamops.local.demo.PipelineManifests;
+import dev.streamops.local.demo.PipelineObserver;
+import dev.streamops.local.pods.LocalPod;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

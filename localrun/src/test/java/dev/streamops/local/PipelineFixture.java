@@ -1,5 +1,11 @@
 package dev.streamops.local;
 
+import dev.streamops.local.demo.PipelineManifests;
+import dev.streamops.local.demo.PipelineObserver;
+import dev.streamops.local.pods.LocalPod;
+import dev.streamops.local.runtime.LocalRuntime;
+import dev.streamops.local.runtime.RabbitVhost;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.Resource;
 

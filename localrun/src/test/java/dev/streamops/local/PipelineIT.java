@@ -1,5 +1,7 @@
 package dev.streamops.local;
 
+import dev.streamops.local.demo.PipelineObserver;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,250 @@
+package dev.streamops.local.demo;
+
+import dev.streamops.local.runtime.LocalRuntime;
+import dev.streamops.local.runtime.RabbitVhost;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code make demo}: the example pipeline (source → transform → sink) through the operator, the
+ * sidecars and RabbitMQ on this machine, with a live table, ending with exact accounting taken
+ * from the source and the sink. Everything it starts it stops (also on Ctrl-C); its RabbitMQ
+ * vhost, with every queue of the run, is deleted at the end.
+ */
+public final class Demo {
+    static final String NAMESPACE = "streamops-demo";
+    static final String SOURCE = "source";
+    static final String SINK = "sink";
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private volatile boolean interrupted;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public Demo(DemoOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public int run() throws Exception {
+        Path repo = RepositoryRoot.find(options.repo());
+        String runName = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        LocalRuntime.Options runtimeOptions = LocalRuntime.Options.forRepo(repo, runName, false);
+        Thread hook = new Thread(() -> {
+            interrupted = true;
+            try {
+                finished.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // the JVM is going anyway
+            }
+        }, "demo-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.printf("StreamOps local demo: %s readings at %s/s; logs in %s%n",
+                options.messages() == 0 ? "unbounded" : options.messages(),
+                options.rate() == 0 ? "max" : options.rate(), repo.relativize(runtimeOptions.runDir()));
+        RabbitVhost vhost = null;
+        LocalRuntime runtime = null;
+        try {
+            vhost = RabbitVhost.create("streamops-demo");
+            LocalRuntime.recordVhost(runtimeOptions, vhost.name());
+            out.println("RabbitMQ vhost " + vhost.name() + " on 127.0.0.1:5672 (deleted at the end)");
+            out.println("starting the mock Kubernetes API, the operator and the pod runner...");
+            runtime = LocalRuntime.start(runtimeOptions);
+            if (interrupted) {
+                return 130;
+            }
+            PipelineManifests manifests = PipelineManifests.load(runtime.client(), repo.resolve("examples/pipeline"))
+                    .withSecretValue("rabbitmq", "uri", vhost.uri())
+                    .withEnv(SOURCE, Map.of("MESSAGES", String.valueOf(options.messages()), "RATE", String.valueOf(options.rate())));
+            manifests.apply(runtime.client());
+            out.println("applied examples/pipeline (the Secret 'rabbitmq' points at the local broker, vhost " + vhost.name() + ")");
+            PipelineObserver observer = new PipelineObserver(runtime.client(), runtime.pods(), vhost, NAMESPACE);
+            return watchAndSummarize(runtime, vhost, observer);
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (vhost != null) {
+                vhost.close();
+            }
+            finished.countDown();
+            if (!interrupted) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    private int watchAndSummarize(LocalRuntime runtime, RabbitVhost vhost, PipelineObserver observer) throws InterruptedException {
+        LiveTable table = new LiveTable(out, System.console() != null);
+        long startNanos = System.nanoTime();
+        long deadline = startNanos + TimeUnit.SECONDS.toNanos(options.durationSeconds());
+        PipelineObserver.Snapshot previous = null;
+        PipelineObserver.Snapshot latest = null;
+        boolean complete = false;
+        while (!interrupted && System.nanoTime() < deadline) {
+            latest = observer.snapshot();
+            table.print(Duration.ofNanos(System.nanoTime() - startNanos), previous, latest);
+            previous = latest;
+            if (options.messages() > 0 && sourceDone(latest) && sinkUnique(latest) >= sourceSent(latest)) {
+                complete = true;
+                break;
+            }
+            sleepUnlessInterrupted(Duration.ofSeconds(options.refreshSeconds()));
+        }
+        String why = complete ? "all readings arrived" : interrupted ? "interrupted (Ctrl-C)" : "time limit reached";
+        out.println();
+        out.println("stopping: " + why);
+        // Stop emitting (the readings in flight still count), give the pipeline a moment to deliver
+        // them, then freeze the sink's counts: from here on, what it has not counted stays queued.
+        long sent;
+        if (complete) {
+            sent = sourceSent(latest);
+        } else {
+            sent = observer.stopFunctions(SOURCE).stream().mapToLong(s -> s.path("sent").asLong()).sum();
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(interrupted ? 10 : 20);
+            while (System.nanoTime() < drainDeadline && sinkUnique(observer.snapshot()) < sent) {
+                sleepUninterruptibly(Duration.ofMillis(500));
+            }
+        }
+        latest = observer.snapshot();
+        List<JsonNode> sinkCounts = observer.stopFunctions(SINK);
+        long unique = sinkCounts.stream().mapToLong(s -> s.path("unique").asLong()).sum();
+        long duplicates = sinkCounts.stream().mapToLong(s -> s.path("duplicates").asLong()).sum();
+        long processed = latest.stage("transform").map(s -> s.sum("processed")).orElse(0L);
+        runtime.close();
+        // With every consumer gone, unacknowledged messages are back in their queues: count what stayed behind
+        // (dead letters included, so a refused message is not mistaken for a lost one).
+        long left = 0;
+        StringBuilder queues = new StringBuilder();
+        for (String topic : latest.depths().keySet()) {
+            for (String queue : List.of(topic, topic + ".dlq")) {
+                OptionalLong depth = vhost.depth(queue);
+                if (depth.isPresent() && (depth.getAsLong() > 0 || queue.equals(topic))) {
+                    left += depth.getAsLong();
+                    queues.append(queues.isEmpty() ? "" : ", ").append(queue).append(' ').append(depth.getAsLong());
+                }
+            }
+        }
+        out.printf("source sent %d readings; transform republished %d; sink received %d unique%n", sent, processed, unique);
+        out.println("left in queues at the end: " + queues + " (vhost " + vhost.name() + " is deleted now)");
+        out.println("logs: " + runtime.options().repoRoot().relativize(runtime.options().runDir()));
+        long missing = Math.max(0, sent - unique);
+        long lost = Math.max(0, missing - left);
+        if (missing > 0 && left > 0) {
+            out.printf("%d reading(s) had not reached the sink when the run stopped; they were still queued%n", Math.min(missing, left));
+        }
+        out.printf("sent %d, received %d, lost %d, duplicates %d%n", sent, unique, lost, duplicates);
+        return lost == 0 ? 0 : 1;
+    }
+
+    private static boolean sourceDone(PipelineObserver.Snapshot snapshot) {
+        return snapshot.stage(SOURCE).map(s -> !s.functionStats().isEmpty()
+                && s.functionStats().stream().allMatch(stats -> stats.path("done").asBoolean())).orElse(false);
+    }
+
+    static long sourceSent(PipelineObserver.Snapshot snapshot) {
+        return snapshot.stage(SOURCE).map(s -> s.sum("sent")).orElse(0L);
+    }
+
+    static long sinkUnique(PipelineObserver.Snapshot snapshot) {
+        return snapshot.stage(SINK).map(s -> s.sum("unique")).orElse(0L);
+    }
+
+    private void sleepUnlessInterrupted(Duration duration) throws InterruptedException {
+        long until = System.nanoTime() + duration.toNanos();
+        while (!interrupted && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static void sleepUninterruptibly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The table refreshed in place on a terminal, appended block by block otherwise. */
+    static final class LiveTable {
+        private final PrintStream out;
+        private final boolean terminal;
+        private int linesPrinted;
+
+        LiveTable(PrintStream out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        void print(Duration elapsed, PipelineObserver.Snapshot previous, PipelineObserver.Snapshot now) {
+            List<String> lines = render(elapsed, previous, now);
+            if (terminal && linesPrinted > 0) {
+                out.print("\033[" + linesPrinted + "A");
+            }
+            for (String line : lines) {
+                out.print(terminal ? line + "\033[K\n" : line + "\n");
+            }
+            if (!terminal) {
+                out.println();
+            }
+            out.flush();
+            linesPrinted = lines.size();
+        }
+
+        static List<String> render(Duration elapsed, PipelineObserver.Snapshot previous, PipelineObserver.Snapshot now) {
+            List<String> lines = new ArrayList<>();
+            double seconds = previous == null ? 0 : Duration.between(previous.at(), now.at()).toMillis() / 1000.0;
+            Map<String, PipelineObserver.Stage> before = new HashMap<>();
+            if (previous != null) {
+                previous.stages().forEach(s -> before.put(s.name(), s));
+            }
+            lines.add(String.format("t=%3ds  %-12s %-7s %-12s %9s %9s   %s", elapsed.toSeconds(), "STREAMOPERATOR", "READY", "STATUS", "IN/s", "OUT/s", "FUNCTION"));
+            for (PipelineObserver.Stage stage : now.stages()) {
+                PipelineObserver.Stage old = before.get(stage.name());
+                lines.add(String.format("        %-12s %-7s %-12s %9s %9s   %s", stage.name(),
+                        stage.readyReplicas() + "/" + stage.replicas(), stage.ready(),
+                        stage.inputTopics().isEmpty() ? "-" : rate(old == null ? null : old.acked(), stage.acked(), seconds),
+                        stage.outputTopics().isEmpty() ? "-" : rate(old == null ? null : old.published(), stage.published(), seconds),
+                        functionSummary(stage)));
+            }
+            StringBuilder topics = new StringBuilder("        topics:");
+            now.depths().forEach((topic, depth) -> topics.append("  ").append(topic).append('=')
+                    .append(depth.isPresent() ? String.valueOf(depth.getAsLong()) : "-"));
+            lines.add(topics.toString());
+            return lines;
+        }
+
+        private static String rate(Double before, double now, double seconds) {
+            if (before == null || seconds <= 0) {
+                return "…";
+            }
+            return String.format("%.0f", Math.max(0, now - before) / seconds);
+        }
+
+        private static String functionSummary(PipelineObserver.Stage stage) {
+            if (stage.functionStats().isEmpty()) {
+                return "";
+            }
+            String role = stage.functionStats().get(0).path("role").asText();
+            return switch (role) {
+                case "source" -> "sent " + stage.sum("sent") + (stage.sum("retries") > 0 ? " (retries " + stage.sum("retries") + ")" : "");
+                case "transform" -> "republished " + stage.sum("processed");
+                case "sink" -> "unique " + stage.sum("unique") + ", duplicates " + stage.sum("duplicates");
+                default -> "";
+            };
+        }
+    }
+}
