@@ -49,6 +49,13 @@ final class ResultTable {
         for (String[] line : cells(rows)) {
             out.append("| ").append(String.join(" | ", line)).append(" |\n");
         }
+        boolean first = true;
+        for (Row row : rows) {
+            if (row.note().isEmpty()) continue;
+            if (first) out.append("\nNotes:\n\n");
+            first = false;
+            out.append("- ").append(row.part()).append(", ").append(row.metric()).append(": ").append(row.note()).append('\n');
+        }
         return out.toString();
     }
 
