@@ -6,27 +6,40 @@ import dev.streamops.sidecar.broker.BrokerUnavailableException;
 import dev.streamops.sidecar.broker.OutgoingMessage;
 import dev.streamops.sidecar.broker.PublishRejectedException;
 import dev.streamops.sidecar.broker.Publisher;
-import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** POST /post_message and POST /post_messages: validate, route, publish, answer 200 only once confirmed. */
+/**
+ * POST /post_message and POST /post_messages: validate, route, publish, answer 200 only once confirmed.
+ * Transport-free: a body in, a future reply out, completed when the broker confirmed (or refused, or
+ * PUBLISH_TIMEOUT_MS passed). No thread waits for the confirm (see {@link PublishEndpoint}).
+ */
 final class PublishHandlers {
+
+    /** The whole answer to a publish request. */
+    record Reply(int status, int retryAfterSeconds, byte[] body) {
+        static Reply of(ApiException e) {
+            return new Reply(e.status, e.retryAfterSeconds, e.json().getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandlers.class);
     private static final int RETRY_AFTER_SECONDS = 1;
+    private static final String NOT_CONFIRMED = "the message was not confirmed by the broker";
+    private static final String BATCH_NOT_CONFIRMED =
+            "the batch was not confirmed as a whole: treat none of it as published and retry all of it"
+                    + " (some of its messages may already be queued, so consumers can see duplicates)";
 
     private final Publisher publisher;
     private final SidecarMetrics metrics;
@@ -45,30 +58,44 @@ final class PublishHandlers {
         this.publishTimeout = config.publishTimeout();
     }
 
-    void postMessage(Context ctx) {
-        byte[] body = readBody(ctx);
-        JsonBodies.Document document = JsonBodies.single(body);
-        Optional<String> topic = route(document);
-        if (topic.isPresent()) {
-            await(publisher.publish(new OutgoingMessage(topic.get(), body)), "the message was not confirmed by the broker");
-            metrics.published(1);
-        }
-        ctx.status(200).contentType("application/json").result(body);
+    int maxBodyBytes() {
+        return maxBodyBytes;
     }
 
-    void postMessages(Context ctx) {
-        List<JsonBodies.Document> documents = JsonBodies.array(readBody(ctx));
-        List<OutgoingMessage> messages = new ArrayList<>(documents.size());
-        for (JsonBodies.Document document : documents) {
-            route(document).ifPresent(topic -> messages.add(new OutgoingMessage(topic, document.bytes())));
+    CompletableFuture<Reply> postMessage(byte[] body) {
+        try {
+            JsonBodies.Document document = JsonBodies.single(body);
+            Optional<String> topic = route(document);
+            Reply echo = new Reply(200, 0, body);
+            if (topic.isEmpty()) {
+                return CompletableFuture.completedFuture(echo);
+            }
+            return confirmed(publisher.publish(new OutgoingMessage(topic.get(), body)), 1, echo, NOT_CONFIRMED);
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(Reply.of(e));
         }
-        if (!messages.isEmpty()) {
-            await(publisher.publishAll(messages),
-                    "the batch was not confirmed as a whole: treat none of it as published and retry all of it"
-                            + " (some of its messages may already be queued, so consumers can see duplicates)");
-            metrics.published(messages.size());
+    }
+
+    CompletableFuture<Reply> postMessages(byte[] body) {
+        try {
+            List<JsonBodies.Document> documents = JsonBodies.array(body);
+            List<OutgoingMessage> messages = new ArrayList<>(documents.size());
+            for (JsonBodies.Document document : documents) {
+                route(document).ifPresent(topic -> messages.add(new OutgoingMessage(topic, document.bytes())));
+            }
+            Reply ok = new Reply(200, 0, ("{\"published\": " + messages.size() + "}").getBytes(StandardCharsets.UTF_8));
+            if (messages.isEmpty()) {
+                return CompletableFuture.completedFuture(ok);
+            }
+            return confirmed(publisher.publishAll(messages), messages.size(), ok, BATCH_NOT_CONFIRMED);
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(Reply.of(e));
         }
-        ctx.status(200).contentType("application/json").result("{\"published\": " + messages.size() + "}");
+    }
+
+    /** The reply for a body over MAX_BODY_BYTES. */
+    Reply tooLarge() {
+        return Reply.of(new ApiException(413, "body larger than MAX_BODY_BYTES (" + maxBodyBytes + " bytes)"));
     }
 
     /** The topic a document goes to, or empty for a termination report with no termination topic. */
@@ -86,50 +113,25 @@ final class PublishHandlers {
         return outputTopic;
     }
 
-    private byte[] readBody(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            throw tooLarge();
-        }
-        try (InputStream in = ctx.bodyInputStream()) {
-            if (declared >= 0) {
-                return in.readNBytes((int) declared);
+    /** {@code ok} once the broker confirmed all {@code count} messages, a 503 reply otherwise. */
+    private CompletableFuture<Reply> confirmed(CompletableFuture<Void> confirmation, int count, Reply ok, String notConfirmed) {
+        return confirmation.orTimeout(publishTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((done, error) -> {
+            if (error == null) {
+                metrics.published(count);
+                return ok;
             }
-            // No Content-Length (chunked): read one byte past the limit so the limit still holds.
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            String detail;
+            if (cause instanceof TimeoutException) {
+                detail = "no broker confirmation within PUBLISH_TIMEOUT_MS=" + publishTimeout.toMillis();
+            } else if (cause instanceof BrokerUnavailableException || cause instanceof PublishRejectedException) {
+                detail = cause.getMessage();
+            } else {
+                LOG.warn("publish failed unexpectedly", cause);
+                detail = "unexpected error: " + cause;
             }
-            return body;
-        } catch (IOException e) {
-            throw new ApiException(400, "could not read the request body", 0, e.getMessage());
-        }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(413, "body larger than MAX_BODY_BYTES (" + maxBodyBytes + " bytes)");
-    }
-
-    private void await(CompletableFuture<Void> confirmation, String notConfirmed) {
-        try {
-            confirmation.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw unavailable(notConfirmed, "no broker confirmation within PUBLISH_TIMEOUT_MS=" + publishTimeout.toMillis());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof BrokerUnavailableException || cause instanceof PublishRejectedException) {
-                throw unavailable(notConfirmed, cause.getMessage());
-            }
-            LOG.warn("publish failed unexpectedly", cause);
-            throw unavailable(notConfirmed, "unexpected error: " + cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(notConfirmed, "interrupted");
-        }
-    }
-
-    private ApiException unavailable(String message, String detail) {
-        metrics.publishFailed();
-        return new ApiException(503, message, RETRY_AFTER_SECONDS, detail);
+            metrics.publishFailed();
+            return Reply.of(new ApiException(503, notConfirmed, RETRY_AFTER_SECONDS, detail));
+        });
     }
 }

@@ -25,8 +25,8 @@ public final class SidecarApps {
         PushHandlers consume = new PushHandlers(config, push);
         return Javalin.create(cfg -> {
             common(cfg, config.listenAddress(), config.apiPort());
-            cfg.routes.post("/post_message", publish::postMessage);
-            cfg.routes.post("/post_messages", publish::postMessages);
+            // POST /post_message and /post_messages: served in front of Javalin (PublishEndpoint says why).
+            cfg.jetty.modifyServer(server -> server.setHandler(new PublishEndpoint(publish)));
             cfg.routes.get("/get_message", consume::getMessage);
         });
     }
