@@ -4,6 +4,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +18,27 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private virtual host on the real RabbitMQ for one test class (several helpers test in parallel on
- * this broker), plus the few direct AMQP operations tests need to check what the sidecar did.
+ * A private virtual host on the real RabbitMQ for one test class (test classes of several modules may run
+ * on this broker at once), plus the few direct AMQP operations tests need to check what the sidecar did.
+ * Register it as {@code @RegisterExtension static final RabbitVhost vhost = new RabbitVhost();}: the vhost
+ * is created before the class's first test and deleted after its last.
  */
-public final class RabbitVhost implements AutoCloseable {
+public final class RabbitVhost implements BeforeAllCallback, AfterAllCallback {
 
     public final String name = "streamops-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final ConnectionFactory factory = new ConnectionFactory();
     private Connection connection;
 
-    public RabbitVhost() throws Exception {
-        rabbitmqctl("add_vhost", name);
-        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
+    public RabbitVhost() {
         factory.setHost("127.0.0.1");
         factory.setVirtualHost(name);
         factory.setAutomaticRecoveryEnabled(false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        rabbitmqctl("add_vhost", name);
+        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
     }
 
     /** The test's own connection, reopened when a forced close took it down. */
@@ -144,7 +153,7 @@ public final class RabbitVhost implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterAll(ExtensionContext context) throws Exception {
         try {
             if (connection != null) {
                 connection.close();

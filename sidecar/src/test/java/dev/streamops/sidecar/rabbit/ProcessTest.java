@@ -3,9 +3,8 @@ package dev.streamops.sidecar.rabbit;
 import dev.streamops.sidecar.RabbitVhost;
 import dev.streamops.sidecar.SidecarProcess;
 import dev.streamops.sidecar.TestFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +21,8 @@ import static org.awaitility.Awaitility.await;
 /** The sidecar as a real process: exit codes, SIGKILL and SIGTERM. */
 class ProcessTest {
 
-    private static RabbitVhost vhost;
-
-    @BeforeAll
-    static void createVhost() throws Exception {
-        vhost = new RabbitVhost();
-    }
-
-    @AfterAll
-    static void deleteVhost() throws Exception {
-        vhost.close();
-    }
+    @RegisterExtension
+    static final RabbitVhost vhost = new RabbitVhost();
 
     @Test
     void invalidConfigurationExits2WithOneLineAndNoPassword() throws Exception {

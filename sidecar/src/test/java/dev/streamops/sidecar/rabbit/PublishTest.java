@@ -3,9 +3,8 @@ package dev.streamops.sidecar.rabbit;
 import com.rabbitmq.client.GetResponse;
 import dev.streamops.sidecar.InProcessSidecar;
 import dev.streamops.sidecar.RabbitVhost;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,17 +25,8 @@ import static org.awaitility.Awaitility.await;
 /** Publishing against the real RabbitMQ: 200 means stored, anything short of that is a 503. */
 class PublishTest {
 
-    private static RabbitVhost vhost;
-
-    @BeforeAll
-    static void createVhost() throws Exception {
-        vhost = new RabbitVhost();
-    }
-
-    @AfterAll
-    static void deleteVhost() throws Exception {
-        vhost.close();
-    }
+    @RegisterExtension
+    static final RabbitVhost vhost = new RabbitVhost();
 
     @Test
     void confirmedMessageIsInTheQueueWithItsProperties() throws Exception {

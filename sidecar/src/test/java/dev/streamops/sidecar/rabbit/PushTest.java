@@ -4,9 +4,8 @@ import com.rabbitmq.client.GetResponse;
 import dev.streamops.sidecar.InProcessSidecar;
 import dev.streamops.sidecar.RabbitVhost;
 import dev.streamops.sidecar.TestFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -26,17 +25,8 @@ import static org.awaitility.Awaitility.await;
 /** Push delivery against the real RabbitMQ and a real HTTP test function. */
 class PushTest {
 
-    private static RabbitVhost vhost;
-
-    @BeforeAll
-    static void createVhost() throws Exception {
-        vhost = new RabbitVhost();
-    }
-
-    @AfterAll
-    static void deleteVhost() throws Exception {
-        vhost.close();
-    }
+    @RegisterExtension
+    static final RabbitVhost vhost = new RabbitVhost();
 
     private static List<byte[]> numbered(String prefix, int count) {
         return IntStream.range(0, count).mapToObj(i -> ("{\"" + prefix + "\":" + i + "}").getBytes(StandardCharsets.UTF_8)).toList();

@@ -3,9 +3,8 @@ package dev.streamops.sidecar.rabbit;
 import dev.streamops.sidecar.InProcessSidecar;
 import dev.streamops.sidecar.RabbitVhost;
 import dev.streamops.sidecar.TestFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,17 +23,8 @@ import static org.awaitility.Awaitility.await;
 /** Broker connections force-closed mid-stream: the sidecar recovers by itself and loses nothing. */
 class ResilienceTest {
 
-    private static RabbitVhost vhost;
-
-    @BeforeAll
-    static void createVhost() throws Exception {
-        vhost = new RabbitVhost();
-    }
-
-    @AfterAll
-    static void deleteVhost() throws Exception {
-        vhost.close();
-    }
+    @RegisterExtension
+    static final RabbitVhost vhost = new RabbitVhost();
 
     @Test
     void forcedConnectionCloseMidStreamLosesNothingAndLeaksNoConsumer() throws Exception {
