@@ -38,6 +38,8 @@ public final class Sidecar implements Readiness, AutoCloseable {
     private final RabbitConnector connector;
     private final ConfirmingPublisher publisher;
     private final PushConsumer push;
+    /** Closed after the push drain, so a push still waiting for the function ends and its message is requeued. */
+    private final FunctionClient functionClient;
     private final Javalin api;
     private final Javalin management;
     private final Consumer<String> fatal;
@@ -53,9 +55,10 @@ public final class Sidecar implements Readiness, AutoCloseable {
         String name = "streamops-sidecar " + (config.podName().isEmpty() ? "local" : config.podName());
         this.connector = new RabbitConnector(config.rabbitUri(), name);
         this.publisher = new ConfirmingPublisher(config.podName(), config.podNamespace());
-        this.push = config.inputTopic().isPresent()
-                ? new PushConsumer(config, new FunctionClient(config.functionUrl(), config.pushTimeout()), metrics)
+        this.functionClient = config.inputTopic().isPresent()
+                ? new FunctionClient(config.functionUrl(), config.pushTimeout())
                 : null;
+        this.push = functionClient != null ? new PushConsumer(config, functionClient, metrics) : null;
         PushControl control = push != null ? push : new NoInput();
         this.api = SidecarApps.api(config, publisher, control, metrics);
         this.management = SidecarApps.management(config, this, metrics);
@@ -171,6 +174,7 @@ public final class Sidecar implements Readiness, AutoCloseable {
         publisher.drainAndClose(PUBLISH_DRAIN);
         if (push != null) {
             push.stop(PUSH_DRAIN);
+            functionClient.close();
         }
         closeConnections();
         api.stop();
