@@ -164,7 +164,23 @@ public final class RabbitVhost implements BeforeAllCallback, AfterAllCallback {
         rabbitmqctl("delete_vhost", name);
     }
 
-    public static void rabbitmqctl(String... args) throws Exception {
+    /**
+     * Messages delivered to a consumer and not yet acked, as the broker counts them (rabbitmqctl: a passive
+     * declare counts only ready messages).
+     */
+    public int unacked(String queue) throws Exception {
+        String output = rabbitmqctl("list_queues", "-q", "--no-table-headers", "-p", name, "name", "messages_unacknowledged");
+        for (String line : output.split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length == 2 && columns[0].equals(queue)) {
+                return Integer.parseInt(columns[1]);
+            }
+        }
+        throw new IllegalStateException("no queue '" + queue + "' in vhost " + name + ": " + output);
+    }
+
+    /** Runs rabbitmqctl and returns what it printed; fails on a non-zero exit. */
+    public static String rabbitmqctl(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add("rabbitmqctl");
         command.addAll(List.of(args));
@@ -173,5 +189,6 @@ public final class RabbitVhost implements BeforeAllCallback, AfterAllCallback {
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + output);
         }
+        return output;
     }
 }

@@ -6,6 +6,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.streamops.sidecar.SidecarConfig;
 import dev.streamops.sidecar.SidecarMetrics;
@@ -42,11 +44,24 @@ public final class PushConsumer implements PushControl {
     static final String STATUS_HEADER = "streamops-function-status";
     static final String QUEUE_HEADER = "streamops-source-queue";
 
-    /** One delivery held by the sidecar, tagged with the channel generation it arrived on. */
-    private record Held(long generation, long deliveryTag, AMQP.BasicProperties properties, byte[] body) {
+    /**
+     * The consumer channel between two losses: its deliveries and their acks. A delivery from an older
+     * generation is redelivered by the broker, so it is never acked (its tag would hit another message).
+     * Between a connection loss and its recovery the generation is closed ({@code acks} null): a delivery
+     * the client still dispatches from the lost connection is dropped, since the broker redelivers it and its
+     * tag must never enter the next generation's cumulative acks.
+     */
+    private record Generation(long number, CumulativeAcks acks) {
+        boolean closed() {
+            return acks == null;
+        }
     }
 
-    private static final Held STOP = new Held(-1, -1, null, null);
+    /** One delivery held by the sidecar, tagged with the channel generation it arrived on. */
+    private record Held(Generation generation, long deliveryTag, AMQP.BasicProperties properties, byte[] body) {
+    }
+
+    private static final Held STOP = new Held(null, -1, null, null);
 
     private final String topic;
     private final int prefetch;
@@ -61,13 +76,13 @@ public final class PushConsumer implements PushControl {
     private final AtomicInteger working = new AtomicInteger();
 
     private Connection connection;
-    private Channel channel;
+    private volatile Channel channel;
     private ConfirmChannel deadLetters;
     private boolean wanted;
     private boolean subscribed;
     private boolean workersStarted;
     private volatile String consumerTag;
-    private volatile long generation;
+    private volatile Generation generation = new Generation(0, null);
     private volatile boolean stopping;
 
     public PushConsumer(SidecarConfig config, PushTarget target, SidecarMetrics metrics) {
@@ -134,12 +149,35 @@ public final class PushConsumer implements PushControl {
     private void subscribe() throws IOException {
         Channel ch = connection.createChannel();
         ch.basicQos(prefetch);
-        long myGeneration = ++generation;
+        // Current before the first delivery can arrive, so a loss of this channel is never taken for an old one's.
+        channel = ch;
+        generation = next(ch);
         ch.addShutdownListener(signal -> channelLost(ch, signal));
+        if (ch instanceof Recoverable recoverable) {
+            // Runs after the channel is reopened and before its consumer is re-registered.
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recovered) {
+                    if (ch == channel && !stopping) {
+                        generation = next(ch);
+                    }
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recovering) {
+                    // The shutdown listener has closed the generation already.
+                }
+            });
+        }
         consumerTag = ch.basicConsume(topic, false, "streamops-sidecar-" + UUID.randomUUID(), new DefaultConsumer(ch) {
             @Override
             public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                buffer.add(new Held(generation, envelope.getDeliveryTag(), properties, body));
+                Generation current = generation;
+                if (current.closed()) {
+                    return; // From the lost connection: redelivered by the broker.
+                }
+                current.acks().delivered(envelope.getDeliveryTag());
+                buffer.add(new Held(current, envelope.getDeliveryTag(), properties, body));
             }
 
             @Override
@@ -148,15 +186,19 @@ public final class PushConsumer implements PushControl {
                 resubscribeLater(ch, Duration.ofSeconds(5));
             }
         });
-        channel = ch;
         subscribed = true;
         if (!workersStarted) {
             workersStarted = true;
             for (int i = 0; i < concurrency; i++) {
-                Thread.ofVirtual().name("push-worker-" + i).start(this::work);
+                Thread.ofPlatform().daemon().name("push-worker-" + i).start(this::work);
             }
         }
-        LOG.info("pushing '{}' (prefetch {}, concurrency {}, generation {})", topic, prefetch, concurrency, myGeneration);
+        LOG.info("pushing '{}' (prefetch {}, concurrency {}, generation {})", topic, prefetch, concurrency, generation.number());
+    }
+
+    /** A new generation on {@code ch}; acks coalesce up to half the prefetch, so the broker's window stays open. */
+    private Generation next(Channel ch) {
+        return new Generation(generation.number() + 1, new CumulativeAcks(ch::basicAck, prefetch / 2));
     }
 
     /**
@@ -165,7 +207,11 @@ public final class PushConsumer implements PushControl {
      * subscribe again on a fresh channel.
      */
     private void channelLost(Channel ch, ShutdownSignalException signal) {
-        generation++;
+        if (ch != channel) {
+            return; // A channel replaced earlier (aborted by a re-subscribe): nothing of it is held any more.
+        }
+        // Closed until automatic recovery reopens this channel (or a re-subscribe replaces it).
+        generation = new Generation(generation.number() + 1, null);
         buffer.removeIf(held -> held != STOP);
         if (stopping || signal.isInitiatedByApplication() && !signal.isHardError()) {
             return;
@@ -220,6 +266,7 @@ public final class PushConsumer implements PushControl {
             metrics.inFlight().incrementAndGet();
             try {
                 deliver(held);
+                flushAcks(held.generation(), buffer.isEmpty());
             } catch (RuntimeException e) {
                 LOG.error("unexpected error while pushing a message of '{}'; it stays in the queue", topic, e);
             } finally {
@@ -312,16 +359,24 @@ public final class PushConsumer implements PushControl {
         }
     }
 
+    /** Marks the message done; its ack goes out with the next due flush ({@link CumulativeAcks}). */
     private boolean ack(Held held) {
-        Channel ch = channel;
-        if (held.generation() != generation || ch == null) {
+        if (held.generation() != generation || held.generation().closed()) {
             return false; // Its channel is gone: the broker redelivers it, acking now would hit the wrong tag.
         }
+        held.generation().acks().done(held.deliveryTag());
+        return true;
+    }
+
+    /** Sends the acks that are due: all of them when {@code idle}, so nothing done waits while the stream is quiet. */
+    private void flushAcks(Generation of, boolean idle) {
+        if (of != generation || of.closed()) {
+            return;
+        }
         try {
-            ch.basicAck(held.deliveryTag(), false);
-            return true;
+            of.acks().flush(idle);
         } catch (IOException | AlreadyClosedException e) {
-            return false;
+            // Channel gone: its deliveries are redelivered by the broker.
         }
     }
 
@@ -332,6 +387,7 @@ public final class PushConsumer implements PushControl {
         }
         try {
             ch.basicNack(held.deliveryTag(), false, true);
+            held.generation().acks().skipped(held.deliveryTag()); // Its generation is current, so not closed.
         } catch (IOException | AlreadyClosedException ignored) {
             // Channel gone: the broker requeues it anyway.
         }
@@ -363,6 +419,14 @@ public final class PushConsumer implements PushControl {
             buffer.add(STOP);
         }
         if (ch != null) {
+            try {
+                Generation last = generation;
+                if (!last.closed()) {
+                    last.acks().flushAll(); // Done messages are acked; unfinished ones return to the queue.
+                }
+            } catch (IOException | AlreadyClosedException e) {
+                // Channel already gone: everything unacked is redelivered.
+            }
             try {
                 ch.close();
             } catch (Exception ignored) {

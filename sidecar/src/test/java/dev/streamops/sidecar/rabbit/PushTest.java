@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -66,6 +68,57 @@ class PushTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> s.client.metric("streamops_sidecar_acked_total") == count);
             await().atMost(Duration.ofSeconds(10)).until(() -> vhost.state(in).messages() == 0);
             assertThat(vhost.drain(in + ".dlq")).isEmpty();
+        }
+    }
+
+    @Test
+    void acksCoalescedWhileMessagesWaitAreAllSentOnceTheStreamIsQuiet() throws Exception {
+        String in = uniqueTopic("in");
+        int count = 7; // PREFETCH 10: one cumulative ack after 5 while 2 wait, then one when the buffer is empty
+        try (TestFunction function = new TestFunction();
+             InProcessSidecar s = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", function.url()))) {
+            vhost.publishAll(in, numbered("q", count));
+            s.client.getApi("/get_message");
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.client.metric("streamops_sidecar_acked_total") == count);
+
+            // Whatever the broker still counted as unacked would be requeued by a lost connection and pushed again.
+            vhost.closeAllConnections();
+            await().atMost(Duration.ofSeconds(20)).until(s.client::ready);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> function.received().size() == count && vhost.state(in).messages() == 0);
+        }
+    }
+
+    @Test
+    void gracefulStopAcksEveryFinishedPushEvenBehindOneStillRunning() throws Exception {
+        String in = uniqueTopic("in");
+        CountDownLatch release = new CountDownLatch(1);
+        // Three pushes at once; the first message hangs in the function past the sidecar's drain.
+        TestFunction function = new TestFunction().answering(body -> {
+            if (new String(body, StandardCharsets.UTF_8).contains("stuck")) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 200;
+        });
+        try (function;
+             InProcessSidecar s = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", function.url(),
+                     "PREFETCH", "3", "PUSH_CONCURRENCY", "3"))) {
+            vhost.publishAll(in, List.of("{\"stuck\":1}".getBytes(), "{\"n\":2}".getBytes(), "{\"n\":3}".getBytes()));
+            s.client.getApi("/get_message");
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.client.metric("streamops_sidecar_acked_total") == 2);
+            // Done behind an unfinished delivery, so no cumulative ack can cover them yet.
+            // (The broker's count lags by up to its statistics interval; a stale value is never 3 here.)
+            await().atMost(Duration.ofSeconds(10)).until(() -> vhost.unacked(in) == 3);
+
+            s.close();
+            release.countDown();
+            // The two that finished were acked before the channel closed; only the stuck one is back in the queue.
+            await().atMost(Duration.ofSeconds(10)).until(() -> vhost.state(in).messages() == 1);
+            assertThat(RabbitVhost.text(vhost.drain(in).getFirst())).isEqualTo("{\"stuck\":1}");
         }
     }
 
