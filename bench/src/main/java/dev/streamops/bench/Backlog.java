@@ -38,18 +38,18 @@ final class Backlog {
         }
     }
 
-    /** Records one received message; true when it completed the backlog. */
-    boolean received(byte[] body) {
+    /** Records one received message; returns how many distinct messages have arrived, or -1 for a repeat or a stranger. */
+    int received(byte[] body) {
         long seq = Messages.seqOf(body);
         if (seq < 0 || seq >= size) {
             foreign.incrementAndGet();
-            return false;
+            return -1;
         }
         if (seen.getAndSet((int) seq, 1) != 0) {
             duplicates.incrementAndGet();
-            return false;
+            return -1;
         }
-        return distinct.incrementAndGet() == size;
+        return distinct.incrementAndGet();
     }
 
     int distinct() {

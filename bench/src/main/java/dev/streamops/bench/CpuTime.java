@@ -58,6 +58,9 @@ final class CpuTime {
 
     /** CPU used by the sidecar, the broker and this benchmark JVM over one measured window. */
     record Window(double sidecarSeconds, double brokerSeconds, double benchSeconds, double wallSeconds) {
+        /** A window that never opened (the run timed out before its start). */
+        static final Window NONE = new Window(Double.NaN, Double.NaN, Double.NaN, 0);
+
         /** CPU of everything this run measured (sidecar, broker, benchmark JVM), ignoring an unknown sidecar. */
         double totalSeconds() {
             return (Double.isNaN(sidecarSeconds) ? 0 : sidecarSeconds) + brokerSeconds + benchSeconds;
