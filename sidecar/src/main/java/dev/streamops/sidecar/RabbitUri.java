@@ -34,14 +34,17 @@ public record RabbitUri(boolean tls, String host, int port, String username, Str
             throw new ConfigException(VARIABLE, "has no host (expected amqp://user:password@host:port/vhost)");
         }
         int port = uri.getPort() == -1 ? (tls ? 5671 : 5672) : uri.getPort();
-        String username = "guest";
-        String password = "guest";
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+            throw new ConfigException(VARIABLE, "port must be between 1 and 65535, got " + port);
         }
+        // No implicit guest/guest: a credential nobody wrote down is the old companion's baked-in default.
+        String userInfo = uri.getRawUserInfo();
+        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException(VARIABLE, "has no user and password (expected amqp://user:password@host:port/vhost)");
+        }
+        String username = decode(userInfo.substring(0, colon));
+        String password = decode(userInfo.substring(colon + 1));
         // Per the AMQP URI spec: no path means the default vhost "/", "/x" means vhost "x", "%2f" means "/".
         String rawPath = uri.getRawPath();
         String vhost = (rawPath == null || rawPath.isEmpty()) ? "/" : decode(rawPath.substring(1));

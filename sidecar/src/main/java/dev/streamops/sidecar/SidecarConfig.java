@@ -1,6 +1,10 @@
 package dev.streamops.sidecar;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +50,7 @@ public record SidecarConfig(
             throw new ConfigException("INPUT_TOPIC, OUTPUT_TOPIC, TERMINATION_TOPIC", "none is set (set at least one; old names INPUT_QUEUE, OUTPUT_QUEUE, TERMINATION_QUEUE work too)");
         }
         RabbitUri uri = RabbitUri.parse(env.get("RABBITMQ_URI"));
-        String listen = e.string("LISTEN_ADDRESS", "0.0.0.0");
+        String listen = listenAddress(e.string("LISTEN_ADDRESS", "0.0.0.0"));
         int apiPort = e.integer("API_PORT", 4321, 0, 65535);
         int managementPort = e.integer("MANAGEMENT_PORT", 4323, 0, 65535);
         if (apiPort == managementPort && apiPort != 0) {
@@ -83,6 +87,25 @@ public record SidecarConfig(
         outputTopic.filter(t -> !topics.contains(t)).ifPresent(topics::add);
         terminationTopic.filter(t -> !topics.contains(t)).ifPresent(topics::add);
         return topics;
+    }
+
+    /** An address of this host to bind both ports to: checked here so a typo is a configuration error, not a crash. */
+    private static String listenAddress(String value) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("LISTEN_ADDRESS", "is not an IP address or a known host name, got '" + value + "'");
+        }
+        try {
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null) {
+                return value;
+            }
+        } catch (SocketException e) {
+            // The interfaces cannot be listed: let the bind decide.
+            return value;
+        }
+        throw new ConfigException("LISTEN_ADDRESS", "is not an address of this host, got '" + value + "'");
     }
 
     private static URI functionUrl(Env e, boolean needed) {

@@ -14,7 +14,7 @@ class RabbitUriTest {
 
     @Test
     void defaultsFollowTheAmqpUriSpec() {
-        assertThat(RabbitUri.parse("amqp://h")).isEqualTo(new RabbitUri(false, "h", 5672, "guest", "guest", "/"));
+        assertThat(RabbitUri.parse("amqp://u:p@h")).isEqualTo(new RabbitUri(false, "h", 5672, "u", "p", "/"));
         assertThat(RabbitUri.parse("amqps://u:p@h/")).isEqualTo(new RabbitUri(true, "h", 5671, "u", "p", ""));
         assertThat(RabbitUri.parse("amqp://u:p@h/%2f").virtualHost()).isEqualTo("/");
     }
