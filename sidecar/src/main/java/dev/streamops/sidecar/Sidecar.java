@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * The running sidecar: wires config, broker adapter and HTTP apps, connects in the background (the HTTP
  * ports answer at once, /readyz says when the broker side is ready) and shuts down in order.
- * One publish connection and one consume connection, so flow control on publishes never stalls acks.
+ * One publish connection (publishes and dead letters) and one consume connection, so a broker that blocks
+ * publishers (resource alarm) never stalls the consumer's acks.
  */
 public final class Sidecar implements Readiness, AutoCloseable {
 
@@ -98,17 +99,19 @@ public final class Sidecar implements Readiness, AutoCloseable {
                 List<String> publishTopics = new ArrayList<>();
                 config.outputTopic().ifPresent(publishTopics::add);
                 config.terminationTopic().filter(t -> !publishTopics.contains(t)).ifPresent(publishTopics::add);
+                // The publish connection also carries the push side's dead letters.
+                Connection publishing = connector.open("publish");
+                opened.add(publishing);
+                publishing.addBlockedListener(publisher);
                 if (!publishTopics.isEmpty()) {
-                    Connection connection = connector.open("publish");
-                    opened.add(connection);
-                    topologyChannels.add(Topology.declare(connection, publishTopics, config.deliveryLimit()));
-                    publisher.attach(connection);
+                    topologyChannels.add(Topology.declare(publishing, publishTopics, config.deliveryLimit()));
+                    publisher.attach(publishing);
                 }
                 if (push != null) {
-                    Connection connection = connector.open("consume");
-                    opened.add(connection);
-                    topologyChannels.add(Topology.declare(connection, List.of(config.inputTopic().get()), config.deliveryLimit()));
-                    push.attach(connection);
+                    Connection consuming = connector.open("consume");
+                    opened.add(consuming);
+                    topologyChannels.add(Topology.declare(consuming, List.of(config.inputTopic().get()), config.deliveryLimit()));
+                    push.attach(consuming, publishing);
                 }
                 synchronized (this) {
                     connections.addAll(opened);
@@ -154,7 +157,11 @@ public final class Sidecar implements Readiness, AutoCloseable {
                 }
             }
         }
-        return Optional.empty();
+        Optional<String> blocked = publisher.blockedReason();
+        if (blocked.isPresent()) {
+            return blocked;
+        }
+        return push != null ? push.notSubscribedReason() : Optional.empty();
     }
 
     /**

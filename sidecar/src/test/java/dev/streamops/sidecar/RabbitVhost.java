@@ -53,6 +53,11 @@ public final class RabbitVhost implements BeforeAllCallback, AfterAllCallback {
         return connection;
     }
 
+    /** A connection of the test's own into this vhost (no automatic recovery); the caller closes it. */
+    public Connection connect() throws Exception {
+        return factory.newConnection("streamops-sidecar-test-own");
+    }
+
     public String uri() {
         return "amqp://guest:guest@127.0.0.1:5672/" + name;
     }

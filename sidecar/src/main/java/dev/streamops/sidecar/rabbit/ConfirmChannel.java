@@ -4,15 +4,18 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ReturnListener;
-import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.streamops.sidecar.broker.BrokerUnavailableException;
 import dev.streamops.sidecar.broker.PublishRejectedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
@@ -25,26 +28,41 @@ import java.util.concurrent.locks.ReentrantLock;
  * channel's next sequence number, and the broker's (often multiple) acks complete them in bulk, so confirms
  * pipeline instead of serialising. A future completes normally only on an ack; nack, return (unroutable),
  * channel loss or recovery fails it, so nothing unconfirmed is ever reported as stored.
+ *
+ * <p>A lost connection is recovered by the client's automatic recovery, channel included. A channel the broker
+ * closes on its own (a channel-level error, e.g. access refused after a permission change) is not: this class
+ * opens a replacement on the same connection, so one error never leaves the sidecar unable to publish.
  */
-final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownListener, RecoveryListener {
+final class ConfirmChannel implements ConfirmListener, ReturnListener, RecoveryListener {
 
-    private final Channel channel;
+    private static final Logger LOG = LoggerFactory.getLogger(ConfirmChannel.class);
+    private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
+
+    private final Connection connection;
+    private volatile Channel channel;
+    private volatile boolean closed;
     private final ReentrantLock publishLock = new ReentrantLock();
     private final NavigableMap<Long, CompletableFuture<Void>> pending = new ConcurrentSkipListMap<>();
     private final Map<String, CompletableFuture<Void>> byMessageId = new ConcurrentHashMap<>();
     /** False from a channel shutdown until its recovery: publishes fail fast instead of waiting. */
     private volatile boolean usable;
 
-    ConfirmChannel(Channel channel) throws IOException {
-        this.channel = channel;
-        channel.confirmSelect();
-        channel.addConfirmListener(this);
-        channel.addReturnListener(this);
-        channel.addShutdownListener(this);
-        if (channel instanceof Recoverable recoverable) {
+    ConfirmChannel(Connection connection) throws IOException {
+        this.connection = connection;
+        this.channel = open();
+        usable = true;
+    }
+
+    private Channel open() throws IOException {
+        Channel opened = connection.createChannel();
+        opened.confirmSelect();
+        opened.addConfirmListener(this);
+        opened.addReturnListener(this);
+        opened.addShutdownListener(cause -> lost(opened, cause));
+        if (opened instanceof Recoverable recoverable) {
             recoverable.addRecoveryListener(this);
         }
-        usable = true;
+        return opened;
     }
 
     /** Publishes to the default exchange with routing key {@code queue}; mandatory, so a missing queue fails. */
@@ -76,6 +94,7 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
     }
 
     private void publishLocked(String queue, AMQP.BasicProperties properties, byte[] body, CompletableFuture<Void> confirmed) {
+        Channel channel = this.channel;
         if (!usable || !channel.isOpen()) {
             confirmed.completeExceptionally(new BrokerUnavailableException("not connected to RabbitMQ"));
             return;
@@ -139,10 +158,40 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
         }
     }
 
-    @Override
-    public void shutdownCompleted(ShutdownSignalException cause) {
+    private void lost(Channel lostChannel, ShutdownSignalException cause) {
+        if (lostChannel != channel) {
+            return;
+        }
         usable = false;
         failAllPending("connection to RabbitMQ lost before the broker confirmed");
+        if (!closed && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+            LOG.warn("RabbitMQ closed a publish channel ({}); opening a new one", cause.getMessage());
+            reopenLater();
+        }
+    }
+
+    /** On a thread of its own: opening a channel waits for replies that the client's connection thread delivers. */
+    private void reopenLater() {
+        Thread.ofVirtual().name("confirm-channel-reopen").start(() -> {
+            try {
+                Thread.sleep(REOPEN_DELAY);
+            } catch (InterruptedException e) {
+                return;
+            }
+            publishLock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                channel = open();
+                usable = true;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot open a new publish channel yet ({}); retrying", e.toString());
+                reopenLater();
+            } finally {
+                publishLock.unlock();
+            }
+        });
     }
 
     @Override
@@ -171,13 +220,20 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
         }
     }
 
+    /** The channel in use now (tests provoke broker-side errors on it). */
+    Channel channel() {
+        return channel;
+    }
+
     boolean idle() {
         return pending.isEmpty();
     }
 
     void close() {
+        closed = true;
         usable = false;
         try {
+            Channel channel = this.channel;
             if (channel.isOpen()) {
                 channel.close();
             }

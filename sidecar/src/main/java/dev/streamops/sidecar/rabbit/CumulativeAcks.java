@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -13,8 +14,10 @@ import java.util.Set;
  *
  * <p>When: {@link #flush} sends the ack at once when {@code idle} (nothing waits to be pushed, so no finished
  * message is ever left unacked while the consumer waits), otherwise once {@code batch} deliveries are waiting
- * for it, which keeps the broker's prefetch window open. A crash between a push's 2xx and its ack redelivers
- * the message, which at-least-once delivery allows; the window is at most {@code batch} messages.
+ * for it, which keeps the broker's prefetch window open. Deliveries done behind one still being pushed
+ * (parallel pushes) cannot be covered by a multiple ack; they are acked one by one at the same moments, so a
+ * slow or retrying message never holds the others' prefetch slots and the stage keeps flowing around it.
+ * A crash between a push's 2xx and its ack redelivers the message, which at-least-once delivery allows.
  *
  * <p>Deliveries are registered in the order the channel delivers them; a delivery settled otherwise (nacked
  * back to the queue) is {@link #skipped}: it no longer holds the others back, and a later multiple ack leaves
@@ -77,23 +80,25 @@ final class CumulativeAcks {
         }
     }
 
-    /** Acks what is ready if {@code idle} or if {@code batch} deliveries are ready. */
+    /**
+     * Sends the acks that are due, when {@code idle} or once {@code batch} finished deliveries wait for one: a
+     * multiple ack up to the highest tag below which all are done, and single acks for those done behind an
+     * unfinished one.
+     */
     synchronized void flush(boolean idle) throws IOException {
-        if (ready > 0 && (idle || ready >= batch)) {
+        int waiting = ready + done.size();
+        if (waiting == 0 || !idle && waiting < batch) {
+            return;
+        }
+        if (ready > 0) {
             sender.ack(readyUpTo, true);
             ready = 0;
         }
-    }
-
-    /**
-     * Before the channel closes: acks everything done, including deliveries done after one still unfinished
-     * (parallel pushes), which a multiple ack could not cover. Unfinished ones return to the queue.
-     */
-    synchronized void flushAll() throws IOException {
-        flush(true);
-        for (Long tag : outstanding) {
+        for (Iterator<Long> tags = outstanding.iterator(); tags.hasNext() && !done.isEmpty(); ) {
+            Long tag = tags.next();
             if (done.remove(tag)) {
                 sender.ack(tag, false);
+                skipped.add(tag); // Settled: it no longer holds back the ones after it, and is never a multiple ack's tag.
             }
         }
     }

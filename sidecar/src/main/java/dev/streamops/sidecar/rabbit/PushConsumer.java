@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -80,6 +81,9 @@ public final class PushConsumer implements PushControl {
     private ConfirmChannel deadLetters;
     private boolean wanted;
     private boolean subscribed;
+    /** A subscribe retry is scheduled: at most one runs at a time. */
+    private boolean subscribeScheduled;
+    private volatile String lastSubscribeError = "";
     private boolean workersStarted;
     private volatile String consumerTag;
     private volatile Generation generation = new Generation(0, null);
@@ -97,12 +101,16 @@ public final class PushConsumer implements PushControl {
         this.metrics = metrics;
     }
 
-    /** Called once the connection is up and the topology declared; subscribes if push was already requested. */
-    public synchronized void attach(Connection connection) throws IOException {
-        this.connection = connection;
-        this.deadLetters = new ConfirmChannel(connection.createChannel());
+    /**
+     * Called once the connections are up and the topology declared; subscribes if push was already requested.
+     * Dead letters are published on {@code publishing}, not on the consuming connection: RabbitMQ blocks a
+     * connection that publishes during a resource alarm, and the acks of the consumer must still get through.
+     */
+    public synchronized void attach(Connection consuming, Connection publishing) throws IOException {
+        this.connection = consuming;
+        this.deadLetters = new ConfirmChannel(publishing);
         if (wanted) {
-            subscribe();
+            subscribeOrRetry();
         }
     }
 
@@ -116,13 +124,18 @@ public final class PushConsumer implements PushControl {
             LOG.info("push delivery of '{}' requested", topic);
         }
         if (connection != null && !subscribed) {
-            try {
-                subscribe();
-            } catch (IOException | AlreadyClosedException e) {
-                LOG.warn("cannot subscribe to '{}' yet: {}", topic, e.toString());
-            }
+            subscribeOrRetry();
         }
         return state();
+    }
+
+    /** Why push is not running although it was requested and RabbitMQ is connected; empty otherwise. */
+    public synchronized Optional<String> notSubscribedReason() {
+        if (!wanted || subscribed || stopping || connection == null) {
+            return Optional.empty();
+        }
+        return Optional.of("push delivery of '" + topic + "' requested but not subscribed yet"
+                + (lastSubscribeError.isEmpty() ? "" : " (last error: " + lastSubscribeError + ")"));
     }
 
     @Override
@@ -146,8 +159,77 @@ public final class PushConsumer implements PushControl {
         });
     }
 
+    /** Subscribes now, or keeps retrying in the background until it works (or push is stopped). */
+    private void subscribeOrRetry() {
+        try {
+            subscribe();
+        } catch (IOException | RuntimeException e) {
+            subscribeFailed(e);
+        }
+    }
+
+    private void subscribeFailed(Exception e) {
+        String error = describe(e);
+        if (!error.equals(lastSubscribeError)) {
+            LOG.warn("cannot subscribe to '{}' ({}); retrying every few seconds", topic, error);
+            lastSubscribeError = error;
+        }
+        subscribeLater(Duration.ofSeconds(2));
+    }
+
+    /** The broker's own words when it refused (e.g. "ACCESS_REFUSED - access to queue 'q' ... refused"). */
+    private static String describe(Exception e) {
+        if (e.getCause() instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close) {
+            return close.getReplyCode() + " " + close.getReplyText();
+        }
+        return e.toString();
+    }
+
+    private void subscribeLater(Duration delay) {
+        if (subscribeScheduled) {
+            return;
+        }
+        subscribeScheduled = true;
+        Thread.ofVirtual().name("push-subscribe").start(() -> {
+            sleep(delay);
+            synchronized (this) {
+                subscribeScheduled = false;
+                if (!stopping && wanted && !subscribed) {
+                    subscribeOrRetry();
+                }
+            }
+        });
+    }
+
     private void subscribe() throws IOException {
         Channel ch = connection.createChannel();
+        try {
+            consumeOn(ch);
+        } catch (IOException | RuntimeException e) {
+            // Not subscribed: forget this channel first, so its closing is not taken for a live consumer's loss.
+            if (channel == ch) {
+                channel = null;
+                closeGeneration();
+            }
+            try {
+                ch.abort();
+            } catch (Exception ignored) {
+                // Already closed by the broker.
+            }
+            throw e;
+        }
+        subscribed = true;
+        lastSubscribeError = "";
+        if (!workersStarted) {
+            workersStarted = true;
+            for (int i = 0; i < concurrency; i++) {
+                Thread.ofPlatform().daemon().name("push-worker-" + i).start(this::work);
+            }
+        }
+        LOG.info("pushing '{}' (prefetch {}, concurrency {}, generation {})", topic, prefetch, concurrency, generation.number());
+    }
+
+    private void consumeOn(Channel ch) throws IOException {
         ch.basicQos(prefetch);
         // Current before the first delivery can arrive, so a loss of this channel is never taken for an old one's.
         channel = ch;
@@ -186,14 +268,6 @@ public final class PushConsumer implements PushControl {
                 resubscribeLater(ch, Duration.ofSeconds(5));
             }
         });
-        subscribed = true;
-        if (!workersStarted) {
-            workersStarted = true;
-            for (int i = 0; i < concurrency; i++) {
-                Thread.ofPlatform().daemon().name("push-worker-" + i).start(this::work);
-            }
-        }
-        LOG.info("pushing '{}' (prefetch {}, concurrency {}, generation {})", topic, prefetch, concurrency, generation.number());
     }
 
     /** A new generation on {@code ch}; acks coalesce up to half the prefetch, so the broker's window stays open. */
@@ -211,8 +285,7 @@ public final class PushConsumer implements PushControl {
             return; // A channel replaced earlier (aborted by a re-subscribe): nothing of it is held any more.
         }
         // Closed until automatic recovery reopens this channel (or a re-subscribe replaces it).
-        generation = new Generation(generation.number() + 1, null);
-        buffer.removeIf(held -> held != STOP);
+        closeGeneration();
         if (stopping || signal.isInitiatedByApplication() && !signal.isHardError()) {
             return;
         }
@@ -224,26 +297,33 @@ public final class PushConsumer implements PushControl {
         }
     }
 
+    /** Drops what is held from the current channel: the broker redelivers it, and its tags must not be acked. */
+    private void closeGeneration() {
+        generation = new Generation(generation.number() + 1, null);
+        buffer.removeIf(held -> held != STOP);
+    }
+
+    /**
+     * After a channel error or a consumer cancel: replace the channel, once, after {@code delay}. Called on the
+     * client's threads, so it takes this object's lock on a thread of its own: {@link #subscribe} holds that
+     * lock while it waits for the broker's replies, which those threads deliver.
+     */
     private void resubscribeLater(Channel broken, Duration delay) {
         Thread.ofVirtual().name("push-resubscribe").start(() -> {
-            sleep(delay);
             synchronized (this) {
                 if (stopping || channel != broken) {
                     return;
                 }
                 subscribed = false;
+                channel = null;
+                closeGeneration();
                 try {
                     // Abort so the client forgets the dead channel and never "recovers" its consumer twice.
                     broken.abort();
                 } catch (Exception ignored) {
                     // Already gone.
                 }
-                try {
-                    subscribe();
-                } catch (IOException | AlreadyClosedException e) {
-                    LOG.warn("re-subscribe to '{}' failed ({}); retrying", topic, e.toString());
-                    resubscribeLater(broken, Duration.ofSeconds(5));
-                }
+                subscribeLater(delay);
             }
         });
     }
@@ -422,7 +502,7 @@ public final class PushConsumer implements PushControl {
             try {
                 Generation last = generation;
                 if (!last.closed()) {
-                    last.acks().flushAll(); // Done messages are acked; unfinished ones return to the queue.
+                    last.acks().flush(true); // Done messages are acked; unfinished ones return to the queue.
                 }
             } catch (IOException | AlreadyClosedException e) {
                 // Channel already gone: everything unacked is redelivered.

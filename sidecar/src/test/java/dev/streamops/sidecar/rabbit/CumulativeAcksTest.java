@@ -48,16 +48,21 @@ class CumulativeAcksTest {
     }
 
     @Test
-    void aDeliveryStillBeingPushedHoldsBackTheAcksAfterIt() throws Exception {
-        CumulativeAcks acks = acks(1, 1, 2, 3, 4);
+    void deliveriesDoneBehindOneStillBeingPushedAreAckedSinglyAndNeverWaitForIt() throws Exception {
+        CumulativeAcks acks = acks(3, 1, 2, 3, 4, 5);
         acks.done(1);
         acks.done(3); // 2 is still in flight (parallel pushes)
+        acks.flush(false);
+        assertThat(sent).isEmpty(); // below the batch and more waits: nothing due yet
         acks.done(4);
-        acks.flush(true);
-        assertThat(sent).containsExactly(new Ack(1, true));
+        acks.flush(false);
+        // Their prefetch slots must not stay taken while 2 is retried: 1 by a multiple ack, 3 and 4 singly.
+        assertThat(sent).containsExactly(new Ack(1, true), new Ack(3, false), new Ack(4, false));
+        acks.done(5);
         acks.done(2);
         acks.flush(true);
-        assertThat(sent).containsExactly(new Ack(1, true), new Ack(4, true));
+        // 2 and 5 are all that is left; 3 and 4 are settled, so the multiple ack may cover them.
+        assertThat(sent).containsExactly(new Ack(1, true), new Ack(3, false), new Ack(4, false), new Ack(5, true));
     }
 
     @Test
@@ -77,26 +82,26 @@ class CumulativeAcksTest {
     }
 
     @Test
-    void beforeTheChannelClosesEveryDoneDeliveryIsAckedEvenBehindAnUnfinishedOne() throws Exception {
+    void whenIdleEveryDoneDeliveryIsAckedEvenBehindAnUnfinishedOneAndNothingTwice() throws Exception {
         CumulativeAcks acks = acks(10, 1, 2, 3, 4, 5);
         acks.done(1);
         acks.done(3);
         acks.skipped(4);
-        acks.done(5); // 2 never finished: it returns to the queue when the channel closes
-        acks.flushAll();
+        acks.done(5); // 2 never finishes: it returns to the queue when the channel closes
+        acks.flush(true);
         assertThat(sent).containsExactly(new Ack(1, true), new Ack(3, false), new Ack(5, false));
-        acks.flushAll();
+        acks.flush(true);
         assertThat(sent).hasSize(3);
     }
 
     @Test
     void tagsNeedNotStartAtOne() throws Exception {
         // After automatic recovery the client's tags continue from where the lost connection stopped.
-        CumulativeAcks acks = acks(2, 1001, 1002);
-        acks.done(1002);
-        acks.flush(true);
-        assertThat(sent).isEmpty();
+        CumulativeAcks acks = acks(2, 1001, 1002, 1003);
         acks.done(1001);
+        acks.flush(false);
+        assertThat(sent).isEmpty();
+        acks.done(1002);
         acks.flush(false);
         assertThat(sent).containsExactly(new Ack(1002, true));
     }

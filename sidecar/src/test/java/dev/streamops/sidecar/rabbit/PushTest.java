@@ -34,6 +34,14 @@ class PushTest {
         return IntStream.range(0, count).mapToObj(i -> ("{\"" + prefix + "\":" + i + "}").getBytes(StandardCharsets.UTF_8)).toList();
     }
 
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static boolean utf8(byte[] body) {
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
@@ -90,7 +98,7 @@ class PushTest {
     }
 
     @Test
-    void gracefulStopAcksEveryFinishedPushEvenBehindOneStillRunning() throws Exception {
+    void aStuckPushHoldsNoOtherMessageAndGracefulStopReturnsOnlyIt() throws Exception {
         String in = uniqueTopic("in");
         CountDownLatch release = new CountDownLatch(1);
         // Three pushes at once; the first message hangs in the function past the sidecar's drain.
@@ -110,13 +118,16 @@ class PushTest {
             vhost.publishAll(in, List.of("{\"stuck\":1}".getBytes(), "{\"n\":2}".getBytes(), "{\"n\":3}".getBytes()));
             s.client.getApi("/get_message");
             await().atMost(Duration.ofSeconds(20)).until(() -> s.client.metric("streamops_sidecar_acked_total") == 2);
-            // Done behind an unfinished delivery, so no cumulative ack can cover them yet.
-            // (The broker's count lags by up to its statistics interval; a stale value is never 3 here.)
-            await().atMost(Duration.ofSeconds(10)).until(() -> vhost.unacked(in) == 3);
+            // Done behind an unfinished delivery, so no multiple ack can cover them: they are acked singly and
+            // their prefetch slots are free again while the first one hangs (the broker's count lags by up
+            // to its statistics interval, hence the wait).
+            await().atMost(Duration.ofSeconds(15)).until(() -> vhost.unacked(in) == 1);
+            vhost.publishAll(in, List.of("{\"n\":4}".getBytes(), "{\"n\":5}".getBytes()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.client.metric("streamops_sidecar_acked_total") == 4);
 
             s.close();
             release.countDown();
-            // The two that finished were acked before the channel closed; only the stuck one is back in the queue.
+            // Everything that finished was acked; only the stuck one is back in the queue.
             await().atMost(Duration.ofSeconds(10)).until(() -> vhost.state(in).messages() == 1);
             assertThat(RabbitVhost.text(vhost.drain(in).getFirst())).isEqualTo("{\"stuck\":1}");
         }
@@ -222,6 +233,67 @@ class PushTest {
             assertThat(function.received()).hasSize(2);
             assertThat(vhost.drain(in + ".dlq")).singleElement()
                     .satisfies(m -> assertThat(m.getProps().getHeaders().get("streamops-attempts")).isEqualTo(3));
+        }
+    }
+
+    @Test
+    void aPushTimingOutIsRetriedThenDeadLetteredAndTheNextMessageFlows() throws Exception {
+        String in = uniqueTopic("in");
+        try (TestFunction function = new TestFunction().answering(body -> {
+                if (new String(body, StandardCharsets.UTF_8).contains("slow")) {
+                    sleepQuietly(1_500);
+                }
+                return 200;
+            });
+             InProcessSidecar s = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", function.url(),
+                     "PUSH_TIMEOUT_MS", "300", "DELIVERY_LIMIT", "2", "RETRY_BACKOFF_MS", "10", "RETRY_BACKOFF_MAX_MS", "20"))) {
+            s.client.getApi("/get_message");
+            vhost.publishAll(in, List.of("{\"slow\":1}".getBytes(), "{\"fast\":1}".getBytes()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.client.metric("streamops_sidecar_acked_total") == 1);
+            assertThat(s.client.metric("streamops_sidecar_retried_total")).isEqualTo(1);
+            assertThat(vhost.drain(in + ".dlq")).singleElement().satisfies(m -> {
+                assertThat(RabbitVhost.text(m)).isEqualTo("{\"slow\":1}");
+                assertThat(m.getProps().getHeaders().get("streamops-dead-letter-reason").toString())
+                        .isEqualTo("delivery limit of 2 reached: no answer within PUSH_TIMEOUT_MS=300");
+            });
+            assertThat(function.receivedText()).endsWith("{\"fast\":1}");
+        }
+    }
+
+    @Test
+    void aHugeMessageIsPushedByteForByteAndTheStreamKeepsFlowing() throws Exception {
+        String in = uniqueTopic("in");
+        byte[] huge = new byte[8 * 1024 * 1024]; // 8 MiB, not JSON, not UTF-8
+        new java.util.Random(7).nextBytes(huge);
+        try (TestFunction function = new TestFunction();
+             InProcessSidecar s = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", function.url()))) {
+            vhost.publishAll(in, List.of("{\"before\":1}".getBytes(), huge, "{\"after\":1}".getBytes()));
+            s.client.getApi("/get_message");
+            await().atMost(Duration.ofSeconds(30)).until(() -> function.received().size() == 3);
+            assertThat(function.received().get(1)).isEqualTo(huge);
+            assertThat(function.receivedText().get(2)).isEqualTo("{\"after\":1}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> vhost.state(in).messages() == 0);
+        }
+    }
+
+    @Test
+    void replicasReadingOneTopicCompeteAndTogetherGetEveryMessageOnce() throws Exception {
+        String in = uniqueTopic("in");
+        int count = 400;
+        try (TestFunction first = new TestFunction().delaying(2);
+             TestFunction second = new TestFunction().delaying(2);
+             InProcessSidecar a = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", first.url()));
+             InProcessSidecar b = InProcessSidecar.startReady(vhost.env("INPUT_TOPIC", in, "FUNCTION_URL", second.url()))) {
+            a.client.getApi("/get_message");
+            b.client.getApi("/get_message");
+            await().atMost(Duration.ofSeconds(10)).until(() -> vhost.state(in).consumers() == 2);
+            vhost.publishAll(in, numbered("n", count));
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.received().size() + second.received().size() >= count);
+            List<String> all = new ArrayList<>(first.receivedText());
+            all.addAll(second.receivedText());
+            assertThat(all).hasSize(count).doesNotHaveDuplicates();
+            assertThat(first.received()).as("both replicas get a share").isNotEmpty();
+            assertThat(second.received()).as("both replicas get a share").isNotEmpty();
         }
     }
 
