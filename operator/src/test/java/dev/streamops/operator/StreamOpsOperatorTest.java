@@ -12,15 +12,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.streamops.operator.api.SidecarSpec;
 import dev.streamops.operator.api.StreamOperator;
 import dev.streamops.operator.reconcile.FunctionPodTemplate;
 import dev.streamops.operator.reconcile.StatusAggregator;
 import dev.streamops.operator.reconcile.StreamOperatorReconciler;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -119,6 +127,84 @@ class StreamOpsOperatorTest {
         var reverted = awaitDeployment("guarded",
                 d -> d.getSpec().getReplicas() == 1 && "example/g:1".equals(function(d).getImage()));
         assertThat(yaml(reverted.getSpec().getTemplate())).isEqualTo(yaml(TEMPLATE.deployment(sop).getSpec().getTemplate()));
+    }
+
+    /**
+     * With server-side apply off, JOSDK's generic matcher took whatever the live Deployment had
+     * beyond the desired one for a server default, so removals never rolled out.
+     */
+    @Test
+    void rollsOutRemovalsFromTheSpec() {
+        var sop = TestResources.streamOperator(NS, "shrinking", "example/sh:1", "in-j", "out-j");
+        sop.getSpec().setTerminationTopic("done-j");
+        sop.getSpec().setEnv(List.of(new EnvVar("MODE", "fast", null), new EnvVar("LEVEL", "3", null)));
+        sop.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("50m"))
+                .addToLimits("memory", new Quantity("128Mi")).build());
+        sop.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("regcred")));
+        var sidecar = new SidecarSpec();
+        sidecar.setPrefetch(20);
+        sidecar.setPushConcurrency(4);
+        sop.getSpec().setSidecar(sidecar);
+        create(sop);
+        awaitDeployment("shrinking", d -> sidecar(d).getEnv().stream().anyMatch(e -> e.getName().equals("PREFETCH")));
+
+        List<java.util.function.Consumer<StreamOperator>> removals = List.of(
+                s -> s.getSpec().setTerminationTopic(null),
+                s -> s.getSpec().setEnv(List.of(new EnvVar("MODE", "fast", null))),
+                s -> s.getSpec().getResources().setLimits(Map.of()),
+                s -> s.getSpec().setImagePullSecrets(null),
+                s -> s.getSpec().getSidecar().setPrefetch(null),
+                s -> s.getSpec().getSidecar().setPushConcurrency(null),
+                s -> s.getSpec().setInputTopic(null));
+        for (var removal : removals) {
+            var edited = editStreamOperator("shrinking", s -> {
+                removal.accept(s);
+                return s;
+            });
+            var expected = yaml(TEMPLATE.deployment(edited).getSpec().getTemplate());
+            awaitDeployment("shrinking", d -> yaml(d.getSpec().getTemplate()).equals(expected));
+        }
+        var last = awaitDeployment("shrinking", d -> true);
+        assertThat(function(last).getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("TERMINATION_TOPIC", "LEVEL", "INPUT_TOPIC").contains("MODE", "OUTPUT_TOPIC");
+        assertThat(sidecar(last).getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("PREFETCH", "PUSH_CONCURRENCY", "PUSH_AUTOSTART", "INPUT_TOPIC");
+        assertThat(function(last).getResources().getLimits()).isNullOrEmpty();
+        assertThat(last.getSpec().getTemplate().getSpec().getImagePullSecrets()).isNullOrEmpty();
+    }
+
+    /** Additions by hand are reverted too, not taken for server defaults. */
+    @Test
+    void revertsManualAdditionsToTheDeployment() {
+        var sop = create(TestResources.streamOperator(NS, "tamper", "example/t:1", "in-k", null));
+        var expected = yaml(TEMPLATE.deployment(sop).getSpec().getTemplate());
+        awaitDeployment("tamper", d -> true);
+
+        List<java.util.function.UnaryOperator<Deployment>> additions = List.of(
+                d -> { // kubectl set env deploy/tamper DEBUG=1
+                    function(d).getEnv().add(new EnvVar("DEBUG", "1", null));
+                    return d;
+                },
+                d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers()
+                            .add(new ContainerBuilder().withName("miner").withImage("evil/miner:1").build());
+                    return d;
+                },
+                d -> {
+                    d.getSpec().getTemplate().getSpec().getVolumes()
+                            .add(new VolumeBuilder().withName("host").withNewHostPath("/", "").build());
+                    function(d).getVolumeMounts().add(new VolumeMountBuilder().withName("host").withMountPath("/host").build());
+                    return d;
+                },
+                d -> {
+                    function(d).setSecurityContext(new SecurityContextBuilder().withPrivileged(true).build());
+                    return d;
+                });
+        for (var addition : additions) {
+            var edited = client.apps().deployments().inNamespace(NS).withName("tamper").edit(addition);
+            assertThat(yaml(edited.getSpec().getTemplate())).as("the edit was stored").isNotEqualTo(expected);
+            awaitDeployment("tamper", d -> yaml(d.getSpec().getTemplate()).equals(expected));
+        }
     }
 
     @Test

@@ -1,18 +1,25 @@
 package dev.streamops.operator.reconcile;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.streamops.operator.api.StreamOperator;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 
 /**
- * The Deployment of one StreamOperator. JOSDK compares it with {@link #desired} on every
- * reconciliation and updates it when they differ, which both rolls out spec changes and reverts
- * manual edits of the fields we set. Owned by the StreamOperator, so deleting it deletes the pods.
+ * The Deployment of one StreamOperator. It is compared with {@link #desired} on every
+ * reconciliation ({@link DeploymentMatcher}) and updated when they differ, which both rolls out
+ * spec changes and reverts manual edits of the fields we own. Owned by the StreamOperator, so
+ * deleting it deletes the pods.
  */
 public class DeploymentDependentResource extends CRUDKubernetesDependentResource<Deployment, StreamOperator> {
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentDependentResource.class);
+
     private final FunctionPodTemplate template;
 
     public DeploymentDependentResource(FunctionPodTemplate template) {
@@ -41,5 +48,23 @@ public class DeploymentDependentResource extends CRUDKubernetesDependentResource
     @Override
     protected Deployment desired(StreamOperator primary, Context<StreamOperator> context) {
         return template.deployment(primary);
+    }
+
+    /**
+     * Replaces JOSDK's generic matcher, which (with server-side apply off) takes anything the live
+     * object has beyond the desired one for a server default: removals from the spec never rolled
+     * out and additions by hand were never reverted.
+     */
+    @Override
+    public Result<Deployment> match(Deployment actual, Deployment desired, StreamOperator primary,
+            Context<StreamOperator> context) {
+        // As JOSDK's own match does: desired keeps the bookkeeping annotation and gets the owner reference.
+        addMetadata(true, actual, desired, primary, context);
+        var differences = DeploymentMatcher.differences(desired, actual);
+        if (!differences.isEmpty()) {
+            LOG.info("Deployment {}/{} differs from its StreamOperator at {}; updating it",
+                    actual.getMetadata().getNamespace(), actual.getMetadata().getName(), differences);
+        }
+        return Result.computed(differences.isEmpty(), desired);
     }
 }

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 
 /**
  * Builds the Deployment for one StreamOperator: the function container paired with the sidecar.
@@ -72,21 +73,22 @@ public final class FunctionPodTemplate {
     }
 
     public Deployment deployment(StreamOperator sop) {
-        var spec = sop.getSpec();
-        var labels = ResourceNames.labels(sop);
+        var deploymentSpec = new DeploymentSpecBuilder()
+                .withReplicas(replicas(sop.getSpec()))
+                .withNewSelector().withMatchLabels(ResourceNames.selectorLabels(sop)).endSelector()
+                .withTemplate(podTemplate(sop))
+                .build();
+        // Mutable: JOSDK adds its bookkeeping annotation here.
+        var annotations = new LinkedHashMap<String, String>();
+        annotations.put(DeploymentMatcher.SPEC_HASH_ANNOTATION, DeploymentMatcher.specHash(deploymentSpec));
         return new DeploymentBuilder()
                 .withNewMetadata()
                     .withName(ResourceNames.deploymentName(sop))
                     .withNamespace(sop.getMetadata().getNamespace())
-                    .withLabels(labels)
-                    // JOSDK keeps its bookkeeping annotation here; an explicit map keeps matching simple.
-                    .withAnnotations(new LinkedHashMap<>())
+                    .withLabels(ResourceNames.labels(sop))
+                    .withAnnotations(annotations)
                 .endMetadata()
-                .withNewSpec()
-                    .withReplicas(replicas(spec))
-                    .withNewSelector().withMatchLabels(ResourceNames.selectorLabels(sop)).endSelector()
-                    .withTemplate(podTemplate(sop))
-                .endSpec()
+                .withSpec(deploymentSpec)
                 .build();
     }
 

@@ -48,6 +48,8 @@ class FunctionPodTemplateTest {
                 "app.kubernetes.io/name", "streamops-function", "app.kubernetes.io/instance", "transform"));
         assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("kubectl.kubernetes.io/default-container", "function");
+        assertThat(d.getMetadata().getAnnotations()).as("the fingerprint that makes every spec change roll out")
+                .containsExactly(Map.entry(DeploymentMatcher.SPEC_HASH_ANNOTATION, DeploymentMatcher.specHash(d.getSpec())));
     }
 
     @Test
