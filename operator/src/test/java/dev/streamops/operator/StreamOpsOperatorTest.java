@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.streamops.operator.api.SidecarSpec;
 import dev.streamops.operator.api.StreamOperator;
 import dev.streamops.operator.reconcile.FunctionPodTemplate;
+import dev.streamops.operator.reconcile.ResourceNames;
 import dev.streamops.operator.reconcile.StatusAggregator;
 import dev.streamops.operator.reconcile.StreamOperatorReconciler;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -205,6 +206,48 @@ class StreamOpsOperatorTest {
             assertThat(yaml(edited.getSpec().getTemplate())).as("the edit was stored").isNotEqualTo(expected);
             awaitDeployment("tamper", d -> yaml(d.getSpec().getTemplate()).equals(expected));
         }
+    }
+
+    /**
+     * The informer only sees Deployments labelled managed-by=streamops-operator. Removing the label
+     * drops the Deployment from its cache, and creating it again fails with 409 AlreadyExists: the
+     * operator takes back the Deployment it controls instead.
+     */
+    @Test
+    void recoversADeploymentWhoseManagedByLabelWasRemoved() {
+        create(TestResources.streamOperator(NS, "unlabelled", "example/u:1", "in-l", null));
+        awaitDeployment("unlabelled", d -> true);
+        awaitStatus("unlabelled", s -> hasCondition(s, StatusAggregator.ERROR, "False"));
+
+        client.apps().deployments().inNamespace(NS).withName("unlabelled").edit(d -> {
+            d.getMetadata().getLabels().remove(ResourceNames.LABEL_MANAGED_BY);
+            return d;
+        });
+
+        awaitDeployment("unlabelled",
+                d -> ResourceNames.MANAGED_BY.equals(d.getMetadata().getLabels().get(ResourceNames.LABEL_MANAGED_BY)));
+        // Taken back, not failing: no ReconcileFailed (409) on the way.
+        var sop = awaitStatus("unlabelled", s -> true);
+        assertCondition(sop, StatusAggregator.ERROR, "False", StatusAggregator.REASON_NO_ERROR);
+        assertThat(client.v1().events().inNamespace(NS).list().getItems()).noneMatch(e -> "unlabelled".equals(
+                e.getInvolvedObject().getName()) && StatusAggregator.REASON_RECONCILE_FAILED.equals(e.getReason()));
+    }
+
+    /** A Deployment of the same name that the StreamOperator does not control is not taken over. */
+    @Test
+    void doesNotTakeOverADeploymentItDoesNotControl() {
+        var foreign = TEMPLATE.deployment(TestResources.streamOperator(NS, "squatted", "someone/else:1", "x", null));
+        foreign.getMetadata().setLabels(Map.of("app", "theirs"));
+        foreign.getMetadata().setAnnotations(Map.of());
+        client.resource(foreign).create();
+        create(TestResources.streamOperator(NS, "squatted", "example/q:1", "in-m", null));
+
+        var sop = awaitStatus("squatted", s -> hasCondition(s, StatusAggregator.ERROR, "True"));
+        assertCondition(sop, StatusAggregator.ERROR, "True", StatusAggregator.REASON_RECONCILE_FAILED);
+        assertThat(sop.getStatus().condition(StatusAggregator.ERROR).orElseThrow().getMessage())
+                .contains("already exists and is not controlled by StreamOperator squatted");
+        assertThat(function(client.apps().deployments().inNamespace(NS).withName("squatted").get()).getImage())
+                .isEqualTo("someone/else:1");
     }
 
     @Test

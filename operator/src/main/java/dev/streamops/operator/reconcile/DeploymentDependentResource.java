@@ -1,10 +1,13 @@
 package dev.streamops.operator.reconcile;
 
+import java.net.HttpURLConnection;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.streamops.operator.api.StreamOperator;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
@@ -25,7 +28,8 @@ public class DeploymentDependentResource extends CRUDKubernetesDependentResource
     public DeploymentDependentResource(FunctionPodTemplate template) {
         super(Deployment.class);
         this.template = template;
-        // Only Deployments we made: keeps the informer cache small in big clusters.
+        // Only Deployments we made: keeps the informer cache small in big clusters. One whose
+        // label was removed drops out of the cache; create() below takes it back.
         configureWith(new KubernetesDependentResourceConfigBuilder<Deployment>()
                 .withKubernetesDependentInformerConfig(InformerConfiguration.builder(Deployment.class)
                         .withLabelSelector(ResourceNames.managedSelector())
@@ -66,5 +70,42 @@ public class DeploymentDependentResource extends CRUDKubernetesDependentResource
                     actual.getMetadata().getNamespace(), actual.getMetadata().getName(), differences);
         }
         return Result.computed(differences.isEmpty(), desired);
+    }
+
+    /**
+     * A Deployment that lost the managed-by label is no longer in the informer's cache, so JOSDK
+     * tries to create it and gets 409 AlreadyExists, on every retry. If the existing Deployment is
+     * controlled by this StreamOperator, it is ours: update it (which puts the label back). One
+     * controlled by anything else is not taken over.
+     */
+    @Override
+    public Deployment create(Deployment desired, StreamOperator primary, Context<StreamOperator> context) {
+        try {
+            return super.create(desired, primary, context);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            var namespace = desired.getMetadata().getNamespace();
+            var name = desired.getMetadata().getName();
+            var existing = context.getClient().apps().deployments().inNamespace(namespace).withName(name).get();
+            if (existing == null) {
+                throw e; // deleted in the meantime: the retry creates it
+            }
+            if (!controlledBy(existing, primary)) {
+                throw new IllegalStateException("Deployment " + name + " already exists and is not controlled by "
+                        + "StreamOperator " + name + "; delete or rename that Deployment", e);
+            }
+            LOG.info("Deployment {}/{} exists but was not in the operator's cache (label {} removed?); updating it",
+                    namespace, name, ResourceNames.managedSelector());
+            return update(existing, desired(primary, context), primary, context);
+        }
+    }
+
+    private static boolean controlledBy(Deployment deployment, StreamOperator primary) {
+        return deployment.getMetadata().getOwnerReferences().stream()
+                .anyMatch(ref -> Boolean.TRUE.equals(ref.getController())
+                        && primary.getMetadata().getUid() != null
+                        && primary.getMetadata().getUid().equals(ref.getUid()));
     }
 }
