@@ -144,6 +144,35 @@ class StabilityTest {
                 .contains("MODE").doesNotContain("NODE");
     }
 
+    /** Reconciliations that observe nothing new leave the status alone; one that does writes it once. */
+    @Test
+    void statusIsWrittenOnlyWhenItChanges() {
+        client.resource(TestResources.streamOperator(NS, "quiet", "example/quiet:1", "in-q", null)).create();
+        awaitDeployment("quiet");
+        await().atMost(WAIT).until(() -> readyOf("quiet"), "0/1"::equals);
+        setDeploymentStatus("quiet", 1, 0, null);
+        // Settled: the status reports the Deployment status just written.
+        await().atMost(WAIT).until(() -> client.resources(StreamOperator.class).inNamespace(NS).withName("quiet").get()
+                .getStatus().condition("Ready").map(c -> c.getMessage().endsWith(", 1 updated")).orElse(false));
+        var settled = dispatcher.statusWrites("quiet");
+
+        // Deployment status changes that do not change what the StreamOperator reports.
+        for (var reason : List.of("NewReplicaSetCreated", "FoundNewReplicaSet", "ReplicaSetUpdated")) {
+            double before = reconciliations("quiet");
+            setDeploymentStatus("quiet", 1, 0, reason);
+            await().atMost(WAIT).until(() -> reconciliations("quiet") > before);
+        }
+        assertThat(dispatcher.statusWrites("quiet")).as("status writes without a change").isEqualTo(settled);
+
+        // Now the pod is ready: exactly one write.
+        setDeploymentStatus("quiet", 1, 1, "NewReplicaSetAvailable");
+        await().atMost(WAIT).until(() -> readyOf("quiet"), "1/1"::equals);
+        double before = reconciliations("quiet");
+        setDeploymentStatus("quiet", 1, 1, "ReplicaSetUpdated");
+        await().atMost(WAIT).until(() -> reconciliations("quiet") > before);
+        assertThat(dispatcher.statusWrites("quiet")).as("status writes after the pod became ready").isEqualTo(settled + 1);
+    }
+
     /** Three Deployment status changes, each reconciled (seen in the StreamOperator's status), that change no spec. */
     private static void reconcileRepeatedly(String name) {
         for (int ready : new int[] {1, 0, 1}) {
