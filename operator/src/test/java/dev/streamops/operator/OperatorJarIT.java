@@ -50,11 +50,16 @@ class OperatorJarIT {
     }
 
     private Process start(Map<String, String> env, String... args) throws IOException {
+        return startLogged("", env, args);
+    }
+
+    /** Runs operator.jar with only {@code env}; its output goes to {prefix}out.txt and {prefix}err.txt. */
+    private Process startLogged(String prefix, Map<String, String> env, String... args) throws IOException {
         var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile());
+                .redirectOutput(dir.resolve(prefix + "out.txt").toFile())
+                .redirectError(dir.resolve(prefix + "err.txt").toFile());
         builder.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
         // No kubeconfig of this machine may leak into the test.
         builder.environment().put("KUBECONFIG", dir.resolve("no-kubeconfig").toString());
@@ -89,7 +94,7 @@ class OperatorJarIT {
 
     @Test
     void runsWithLeaderElectionServesHealthAndMetricsAndReconciles() throws Exception {
-        client.resource(TestResources.generatedCrd()).create();
+        installCrd();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("jar").endMetadata().build()).create();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ops").endMetadata().build()).create();
         client.resource(TestResources.brokerSecret("jar", "rabbitmq", "uri")).create();
@@ -133,6 +138,79 @@ class OperatorJarIT {
         }
         var log = Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
         assertThat(log).doesNotContain("amqp://user:pw");
+    }
+
+    /**
+     * Two replicas as deploy/ would run them: only the one holding the Lease reconciles; when it
+     * stops, the other takes over once the Lease expires (it is not released on stop, so that a
+     * replica that merely lost contact cannot hand over while still reconciling).
+     */
+    @Test
+    void ofTwoReplicasOnlyTheLeaderReconcilesAndTheOtherTakesOver() throws Exception {
+        installCrd();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ha").endMetadata().build()).create();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ha-ops").endMetadata().build()).create();
+        client.resource(TestResources.brokerSecret("ha", "rabbitmq", "uri")).create();
+        grantLeaseRulesOfTheShippedRole();
+        var env = new java.util.HashMap<>(Map.of(
+                "KUBERNETES_MASTER", client.getMasterUrl().toString(),
+                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
+                "KUBERNETES_TRUST_CERTIFICATES", "true",
+                "LEADER_ELECTION_NAMESPACE", "ha-ops",
+                "WATCH_NAMESPACES", "ha"));
+        env.put("HOSTNAME", "replica-a"); // JOSDK's Lease identity
+        env.put("HEALTH_PORT", Integer.toString(freePort()));
+        var a = startLogged("a-", env);
+        Process b = null;
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> "replica-a".equals(leaseHolder("ha-ops")));
+            env.put("HOSTNAME", "replica-b");
+            env.put("HEALTH_PORT", Integer.toString(freePort()));
+            b = startLogged("b-", env);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(dir.resolve("b-err.txt")).contains("Leader is replica-a"));
+
+            client.resource(TestResources.streamOperator("ha", "first", "example/first:1", "in", null)).create();
+            await().atMost(Duration.ofSeconds(30)).until(
+                    () -> client.apps().deployments().inNamespace("ha").withName("first").get() != null);
+            assertThat(Files.readString(dir.resolve("b-err.txt"))).as("the standby started no controller")
+                    .doesNotContain("Became leader");
+            assertThat(leaseHolder("ha-ops")).isEqualTo("replica-a");
+
+            a.destroy();
+            assertThat(a.waitFor(30, TimeUnit.SECONDS)).as("the leader stops on SIGTERM").isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> "replica-b".equals(leaseHolder("ha-ops"))
+                    && Files.readString(dir.resolve("b-err.txt")).contains("Became leader"));
+            client.resource(TestResources.streamOperator("ha", "second", "example/second:1", "in-2", null)).create();
+            await().atMost(Duration.ofSeconds(30)).until(
+                    () -> client.apps().deployments().inNamespace("ha").withName("second").get() != null);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("replica a's log:\n" + logOf("a-err.txt") + "\nreplica b's log:\n" + logOf("b-err.txt"), e);
+        } finally {
+            a.destroy();
+            if (b != null) {
+                b.destroy();
+                assertThat(b.waitFor(30, TimeUnit.SECONDS)).as("the new leader stops on SIGTERM").isTrue();
+            }
+        }
+    }
+
+    private String logOf(String file) throws IOException {
+        var path = dir.resolve(file);
+        return Files.exists(path) ? Files.readString(path) : "(not started)";
+    }
+
+    private static String leaseHolder(String namespace) {
+        var lease = client.resources(Lease.class).inNamespace(namespace).withName(OperatorConfig.LEASE_NAME).get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    /** Both tests share the mock API server; whichever runs first installs the CRD. */
+    private static synchronized void installCrd() {
+        var crd = TestResources.generatedCrd();
+        if (client.resource(crd).get() == null) {
+            client.resource(crd).create();
+        }
     }
 
     /**
