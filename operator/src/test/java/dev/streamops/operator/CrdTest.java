@@ -49,6 +49,7 @@ class CrdTest {
     @Test
     void everySpecFieldIsDescribedForKubectlExplain() throws Exception {
         var spec = schema().path("properties").path("spec");
+        assertThat(spec.path("description").asText()).as("kubectl explain sop.spec").contains("Deployment");
         assertThat(spec.path("required")).extracting(JsonNode::asText).containsExactly("image");
         assertDescribed(spec.path("properties"), "spec");
         var replicas = spec.path("properties").path("replicas");
@@ -60,6 +61,17 @@ class CrdTest {
         assertThat(topic.path("x-kubernetes-validations").get(0).path("rule").asText()).isEqualTo("!self.startsWith('amq.')");
         assertThat(spec.path("x-kubernetes-validations").get(0).path("rule").asText())
                 .isEqualTo("has(self.inputTopic) || has(self.outputTopic)");
+    }
+
+    @Test
+    void theStatusAndEachOfItsFieldsAreDescribedForKubectlExplain() throws Exception {
+        var status = schema().path("properties").path("status");
+        assertThat(status.path("description").asText()).as("kubectl explain sop.status").contains("conditions");
+        var fields = new java.util.ArrayList<String>();
+        status.path("properties").fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactlyInAnyOrder("observedGeneration", "replicas", "readyReplicas", "ready",
+                "selector", "conditions");
+        assertDescribed(status.path("properties"), "status");
     }
 
     /** Our own fields (not the embedded Kubernetes types) each carry a description. */

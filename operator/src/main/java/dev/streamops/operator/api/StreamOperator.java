@@ -1,5 +1,6 @@
 package dev.streamops.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -37,5 +38,23 @@ public class StreamOperator extends CustomResource<StreamOperatorSpec, StreamOpe
     @Override
     protected StreamOperatorSpec initSpec() {
         return new StreamOperatorSpec();
+    }
+
+    // Overridden only for their descriptions: the CRD generator takes a description from the
+    // property (@JsonPropertyDescription), not from the class, and `kubectl explain sop.spec` shows it.
+    @Override
+    @JsonPropertyDescription("What the function is and how it runs: its image, the topics it consumes and publishes, "
+            + "replicas, env and resources, and overrides for the broker and the sidecar. The operator turns it into a "
+            + "Deployment of the same name pairing the function container with the StreamOps sidecar.")
+    public StreamOperatorSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What the operator observed, written only by the operator and only when it changed: "
+            + "pod counts of the Deployment, the label selector for the scale subresource, and the conditions Ready "
+            + "and Error.")
+    public StreamOperatorStatus getStatus() {
+        return super.getStatus();
     }
 }
