@@ -38,12 +38,13 @@ class CrdTest {
         assertThat(version.getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath,
                         CustomResourceColumnDefinition::getType)
-                .containsExactlyInAnyOrder(
+                .as("the generator's order (by JSON path), which kubectl shows after NAME")
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp", "date"),
                         org.assertj.core.groups.Tuple.tuple("Image", ".spec.image", "string"),
                         org.assertj.core.groups.Tuple.tuple("Input", ".spec.inputTopic", "string"),
                         org.assertj.core.groups.Tuple.tuple("Output", ".spec.outputTopic", "string"),
-                        org.assertj.core.groups.Tuple.tuple("Ready", ".status.ready", "string"),
-                        org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp", "date"));
+                        org.assertj.core.groups.Tuple.tuple("Ready", ".status.ready", "string"));
     }
 
     @Test
