@@ -3,6 +3,7 @@ package dev.streamops.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,9 +60,13 @@ class CrdTest {
         var topic = spec.path("properties").path("inputTopic");
         assertThat(topic.path("minLength").asInt()).isEqualTo(1);
         assertThat(topic.path("maxLength").asInt()).isEqualTo(255);
-        assertThat(topic.path("x-kubernetes-validations").get(0).path("rule").asText()).isEqualTo("!self.startsWith('amq.')");
-        assertThat(spec.path("x-kubernetes-validations").get(0).path("rule").asText())
-                .isEqualTo("has(self.inputTopic) || has(self.outputTopic)");
+        for (var name : List.of("inputTopic", "outputTopic", "terminationTopic")) {
+            assertThat(spec.path("properties").path(name).path("x-kubernetes-validations")).extracting(r -> r.path("rule").asText())
+                    .as("rules of %s", name).containsExactly("!self.startsWith('amq.')", "size(bytes(self)) <= 255");
+        }
+        assertThat(spec.path("x-kubernetes-validations")).extracting(r -> r.path("rule").asText()).containsExactly(
+                "has(self.inputTopic) || has(self.outputTopic)",
+                "!has(self.inputTopic) || !has(self.outputTopic) || self.inputTopic != self.outputTopic");
     }
 
     @Test

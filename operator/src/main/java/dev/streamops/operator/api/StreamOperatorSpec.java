@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.inputTopic) || has(self.outputTopic)",
         message = "at least one of inputTopic and outputTopic must be set")
+@ValidationRule(value = "!has(self.inputTopic) || !has(self.outputTopic) || self.inputTopic != self.outputTopic",
+        message = "outputTopic must differ from inputTopic (the function would consume its own output)")
 public class StreamOperatorSpec {
     public static final int DEFAULT_REPLICAS = 1;
     public static final int DEFAULT_PUSH_PORT = 4322;
@@ -45,18 +47,24 @@ public class StreamOperatorSpec {
 
     @Size(min = 1, max = 255)
     @ValidationRule(value = "!self.startsWith('amq.')", message = "topic names starting with 'amq.' are reserved by RabbitMQ")
+    // maxLength counts characters; RabbitMQ's limit is in bytes of UTF-8.
+    @ValidationRule(value = "size(bytes(self)) <= 255", message = "topic names are at most 255 bytes (RabbitMQ's limit)")
     @JsonPropertyDescription("Topic (RabbitMQ quorum queue) the function consumes; the sidecar pushes its messages to the "
             + "function. 1-255 bytes, not starting with 'amq.'. At least one of inputTopic and outputTopic is required.")
     private String inputTopic;
 
     @Size(min = 1, max = 255)
     @ValidationRule(value = "!self.startsWith('amq.')", message = "topic names starting with 'amq.' are reserved by RabbitMQ")
+    // maxLength counts characters; RabbitMQ's limit is in bytes of UTF-8.
+    @ValidationRule(value = "size(bytes(self)) <= 255", message = "topic names are at most 255 bytes (RabbitMQ's limit)")
     @JsonPropertyDescription("Topic the function's results (POST /post_message without a 'status' field) are published to. "
-            + "1-255 bytes, not starting with 'amq.'.")
+            + "1-255 bytes, not starting with 'amq.', different from inputTopic.")
     private String outputTopic;
 
     @Size(min = 1, max = 255)
     @ValidationRule(value = "!self.startsWith('amq.')", message = "topic names starting with 'amq.' are reserved by RabbitMQ")
+    // maxLength counts characters; RabbitMQ's limit is in bytes of UTF-8.
+    @ValidationRule(value = "size(bytes(self)) <= 255", message = "topic names are at most 255 bytes (RabbitMQ's limit)")
     @JsonPropertyDescription("Optional topic for termination reports (POST /post_message with a 'status' field). "
             + "1-255 bytes, not starting with 'amq.'.")
     private String terminationTopic;
