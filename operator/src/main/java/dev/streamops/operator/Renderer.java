@@ -20,7 +20,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 /**
  * {@code render}: the Deployments the operator would create for the StreamOperators in a YAML
  * stream, without a cluster. Other kinds in the stream (Namespace, Secret, ...) are skipped. The
- * output lacks only what the API server assigns (owner reference UID, status).
+ * output has no owner reference (the operator adds it at creation: it needs the StreamOperator's
+ * UID, which only the API server assigns, and an owner reference without one is refused), no
+ * JOSDK bookkeeping annotation and no status; everything else is what the operator creates.
  */
 public final class Renderer {
     /** Rejected input: the message names the document and the problem. */

@@ -71,6 +71,8 @@ class RenderTest {
         var serialization = new KubernetesSerialization();
         assertThat(serialization.asYaml(deployments.get(1))).isEqualTo(serialization.asYaml(template.deployment(sop)));
         assertThat(deployments.get(1).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployments).as("no owner reference: it needs the UID the API server assigns")
+                .allSatisfy(d -> assertThat(d.getMetadata().getOwnerReferences()).isNullOrEmpty());
         assertThat(deployments.get(1).getMetadata().getNamespace()).isEqualTo("streamops-demo");
     }
 
