@@ -174,6 +174,27 @@ class StreamOpsOperatorTest {
         assertThat(last.getSpec().getTemplate().getSpec().getImagePullSecrets()).isNullOrEmpty();
     }
 
+    /** What `kubectl rollout restart` sets is not ours: kept, also when the operator updates the Deployment. */
+    @Test
+    void keepsTheRolloutRestartAnnotationAcrossUpdates() {
+        create(TestResources.streamOperator(NS, "restarted", "example/r:1", "in-n", null));
+        awaitDeployment("restarted", d -> true);
+        var restartedAt = "kubectl.kubernetes.io/restartedAt";
+        client.apps().deployments().inNamespace(NS).withName("restarted").edit(d -> {
+            d.getSpec().getTemplate().getMetadata().getAnnotations().put(restartedAt, "2026-01-02T03:04:05Z");
+            return d;
+        });
+
+        editStreamOperator("restarted", s -> {
+            s.getSpec().setImage("example/r:2");
+            return s;
+        });
+        var updated = awaitDeployment("restarted", d -> "example/r:2".equals(function(d).getImage()));
+        assertThat(updated.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry(restartedAt, "2026-01-02T03:04:05Z")
+                .containsEntry(ResourceNames.DEFAULT_CONTAINER_ANNOTATION, ResourceNames.FUNCTION_CONTAINER);
+    }
+
     /** Additions by hand are reverted too, not taken for server defaults. */
     @Test
     void revertsManualAdditionsToTheDeployment() {

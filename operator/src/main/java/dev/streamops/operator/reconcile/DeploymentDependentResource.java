@@ -1,6 +1,8 @@
 package dev.streamops.operator.reconcile;
 
 import java.net.HttpURLConnection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,33 @@ public class DeploymentDependentResource extends CRUDKubernetesDependentResource
                     actual.getMetadata().getNamespace(), actual.getMetadata().getName(), differences);
         }
         return Result.computed(differences.isEmpty(), desired);
+    }
+
+    /**
+     * An update replaces the whole spec with ours. The pod-template labels and annotations that
+     * others set and the matcher leaves alone (`kubectl rollout restart`'s restartedAt above all)
+     * are carried over: dropping them would change the template and restart every pod once more.
+     */
+    @Override
+    public Deployment update(Deployment actual, Deployment desired, StreamOperator primary,
+            Context<StreamOperator> context) {
+        var live = actual.getSpec().getTemplate().getMetadata();
+        var ours = desired.getSpec().getTemplate().getMetadata();
+        ours.setLabels(merged(live.getLabels(), ours.getLabels()));
+        ours.setAnnotations(merged(live.getAnnotations(), ours.getAnnotations()));
+        return super.update(actual, desired, primary, context);
+    }
+
+    /** Theirs, overridden by ours. */
+    private static Map<String, String> merged(Map<String, String> theirs, Map<String, String> ours) {
+        var merged = new LinkedHashMap<String, String>();
+        if (theirs != null) {
+            merged.putAll(theirs);
+        }
+        if (ours != null) {
+            merged.putAll(ours);
+        }
+        return merged;
     }
 
     /**
