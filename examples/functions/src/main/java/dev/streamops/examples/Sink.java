@@ -13,7 +13,7 @@ final class Sink {
     private final CompanionClient companion;
     private final SinkLedger ledger = new SinkLedger();
     private volatile long rejected;
-    /** Set by POST /stop: the counts are final, further pushes are refused (503) and stay queued. */
+    /** Set by POST /stop: the counts are final; a push that still arrives is refused (503). */
     private boolean frozen;
 
     Sink(FunctionEnv env) {
@@ -23,7 +23,15 @@ final class Sink {
 
     void run() throws IOException, InterruptedException {
         FunctionServer server = new FunctionServer(env, this::onMessage, this::stats);
-        server.onPost("/stop", this::freeze);
+        server.onPost("/stop", () -> {
+            String finalCounts = freeze();
+            // Then stop listening: a refused connection makes the sidecar hold its messages and retry
+            // without counting attempts, so what the sink has not counted stays in the queue. Answering
+            // 503 for ever would dead-letter each message after DELIVERY_LIMIT attempts instead.
+            // HttpServer.stop lets this very exchange finish its answer first.
+            Thread.ofVirtual().start(server::stop);
+            return finalCounts;
+        });
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         System.out.printf("sink %s: serving pushes on %s:%d%n", env.podName(), env.podIp(), env.functionPort());

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Which readings arrived: per producing pod a set of sequence numbers. A sequence seen again
- * is a duplicate (at-least-once delivery allows them); a sequence never seen is a loss.
+ * Which readings arrived: per producer (a source process) a set of sequence numbers. A sequence
+ * seen again is a duplicate (at-least-once delivery allows them); a sequence never seen is a loss.
  */
 final class SinkLedger {
     private final Map<String, BitSet> seen = new HashMap<>();
@@ -59,7 +59,8 @@ final class SinkLedger {
                 out.append(',');
             }
             out.append(Json.quote(producer)).append(":{\"unique\":").append(sequences.cardinality())
-                    .append(",\"highest\":").append(Math.max(0, sequences.length() - 1)).append('}');
+                    .append(",\"highest\":").append(Math.max(0, sequences.length() - 1))
+                    .append(",\"sequences\":").append(Json.quote(SequenceRanges.format(sequences))).append('}');
         });
         return out.append('}').toString();
     }

@@ -19,7 +19,8 @@ class SinkLedgerTest {
         assertThat(ledger.unique()).isEqualTo(4);
         assertThat(ledger.duplicates()).isEqualTo(1);
         assertThat(ledger.gaps()).as("a misses 3 and 4").isEqualTo(2);
-        assertThat(ledger.producersJson()).contains("\"a\":{\"unique\":3,\"highest\":5}", "\"b\":{\"unique\":1,\"highest\":1}");
+        assertThat(ledger.producersJson()).contains("\"a\":{\"unique\":3,\"highest\":5,\"sequences\":\"1-2,5\"}",
+                "\"b\":{\"unique\":1,\"highest\":1,\"sequences\":\"1\"}");
     }
 
     @Test
