@@ -40,6 +40,8 @@ final class ContainerRunner {
     private volatile boolean started;
     private volatile boolean ready;
     private volatile boolean stopping;
+    /** The grace period stop() was given, for a process the supervisor launched while being stopped. */
+    private volatile Duration stopGrace = Duration.ofSeconds(30);
     private volatile boolean completed;
     private volatile int restarts;
     private Thread supervisor;
@@ -76,11 +78,19 @@ final class ContainerRunner {
         while (!stopping) {
             long startedAt = System.nanoTime();
             int exitCode;
+            Process launched = null;
             try {
-                Process launched = launch();
+                launched = launch();
                 process = launched;
+                // stop() sets stopping before it reads process, this thread the other way round: if
+                // stop() looked before this process existed, this check sees that it is stopping.
+                if (stopping) {
+                    terminate(launched, stopGrace);
+                    return;
+                }
+                Process running = launched;
                 Thread prober = runToCompletion ? null
-                        : Thread.ofVirtual().name("probe-" + podName + "-" + name()).start(() -> probe(launched));
+                        : Thread.ofVirtual().name("probe-" + podName + "-" + name()).start(() -> probe(running));
                 exitCode = launched.waitFor();
                 if (prober != null) {
                     prober.interrupt();
@@ -89,6 +99,10 @@ final class ContainerRunner {
                 events.accept("container " + name() + " failed to start: " + cannotStart.getMessage());
                 exitCode = -1;
             } catch (InterruptedException interrupted) {
+                // Only stop() interrupts this thread; the process may have been launched after it looked.
+                if (launched != null && launched.isAlive()) {
+                    terminate(launched, stopGrace);
+                }
                 return;
             }
             started = false;
@@ -124,7 +138,13 @@ final class ContainerRunner {
         builder.environment().clear();
         builder.environment().putAll(environment);
         Process started = builder.start();
-        ledger.process(started);
+        try {
+            ledger.process(started);
+        } catch (RuntimeException unrecorded) {
+            // A process the ledger does not know could outlive a killed run unnoticed: do not keep it.
+            started.destroyForcibly();
+            throw unrecorded;
+        }
         return started;
     }
 
@@ -215,6 +235,7 @@ final class ContainerRunner {
 
     /** SIGTERM, then SIGKILL after the grace period; waits for the process and its supervisor. */
     void stop(Duration grace) {
+        stopGrace = grace;
         stopping = true;
         Process current = process;
         if (current != null) {
@@ -227,7 +248,18 @@ final class ContainerRunner {
         if (thread != null) {
             thread.interrupt();
             try {
-                thread.join(grace.toMillis() + 5000);
+                // The supervisor may itself be terminating a process it launched meanwhile (grace + 5 s).
+                thread.join(grace.toMillis() + 10_000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // Whatever is still running now has had its grace period: never return with a live process.
+        Process last = process;
+        if (last != null && last.isAlive()) {
+            last.destroyForcibly();
+            try {
+                last.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
