@@ -190,6 +190,14 @@ public final class LocalPod {
 
     /** Stops the pod in the kubelet's order and waits for every process to be gone. */
     void stop() {
+        stop(null);
+    }
+
+    /**
+     * Like {@link #stop()}, with the template's grace period cut to {@code graceCap} when that is
+     * shorter (null: the template's), for a shutdown that must finish in a bounded time.
+     */
+    void stop(Duration graceCap) {
         List<ContainerRunner> apps;
         List<ContainerRunner> natives;
         synchronized (this) {
@@ -200,8 +208,9 @@ public final class LocalPod {
             apps = List.copyOf(appContainers);
             natives = new ArrayList<>(sidecars);
         }
-        Duration grace = Duration.ofSeconds(template.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+        Duration templateGrace = Duration.ofSeconds(template.getSpec().getTerminationGracePeriodSeconds() == null ? 30
                 : template.getSpec().getTerminationGracePeriodSeconds());
+        Duration grace = graceCap != null && graceCap.compareTo(templateGrace) < 0 ? graceCap : templateGrace;
         events.accept("stopping");
         List<Thread> stoppers = new ArrayList<>();
         for (ContainerRunner app : apps) {

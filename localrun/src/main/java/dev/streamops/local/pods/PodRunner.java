@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +49,8 @@ public final class PodRunner implements AutoCloseable {
     private final Consumer<String> events;
     private final Map<String, List<LocalPod>> podsByDeployment = new ConcurrentHashMap<>();
     private final Map<String, Integer> terminating = new ConcurrentHashMap<>();
+    /** The threads stopping pods in the background (scale down, rollout, deletion), so close() can wait for them. */
+    private final Set<Thread> stoppers = ConcurrentHashMap.newKeySet();
     /** Per Deployment: the last rollout state seen and since when, for progressDeadlineSeconds. */
     private final Map<String, Progress> progress = new ConcurrentHashMap<>();
 
@@ -139,7 +142,7 @@ public final class PodRunner implements AutoCloseable {
             if (recreate && !old.isEmpty()) {
                 old.forEach(pod -> remove(key, pods, pod));
             } else if (!recreate || terminating.getOrDefault(key, 0) == 0) {
-                for (int i = current.size(); i < wanted; i++) {
+                for (int i = current.size(); i < wanted && !closed; i++) {
                     LocalPod pod = new LocalPod(deployment.getMetadata().getNamespace(), podName(deployment, hash), ips.allocate(),
                             hash, deployment.getSpec().getTemplate(), host, events);
                     pods.add(pod);
@@ -169,7 +172,7 @@ public final class PodRunner implements AutoCloseable {
 
     private void stopInBackground(String key, LocalPod pod) {
         terminating.merge(key, 1, Integer::sum);
-        Thread.ofVirtual().name("stop-" + pod.name()).start(() -> {
+        Thread stopper = Thread.ofVirtual().name("stop-" + pod.name()).unstarted(() -> {
             try {
                 pod.stop();
             } finally {
@@ -177,8 +180,11 @@ public final class PodRunner implements AutoCloseable {
                 terminating.merge(key, -1, Integer::sum);
                 events.accept("pod " + pod.name() + " stopped");
                 wakeUps.offer(true);
+                stoppers.remove(Thread.currentThread());
             }
         });
+        stoppers.add(stopper);
+        stopper.start();
     }
 
     private void writeStatus(Deployment deployment, List<LocalPod> pods, String hash) {
@@ -272,21 +278,40 @@ public final class PodRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        close(null);
+    }
+
+    /**
+     * Stops every pod, those already shutting down included, and returns when all their processes
+     * are gone. {@code graceCap} shortens the pods' grace periods (null: each template's).
+     */
+    public void close(Duration graceCap) {
         closed = true;
         if (loop != null) {
             loop.interrupt();
+            // The loop may be in the middle of a reconcile that starts pods: let it finish first, or a
+            // pod started after the list below was taken would outlive the runner.
+            // Bounded: a reconcile makes a few API calls, each with the client's own timeout.
+            try {
+                loop.join(Duration.ofSeconds(30));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (informer != null) {
             informer.close();
+            informer = null;
         }
-        List<Thread> stoppers = new ArrayList<>();
+        List<Thread> running = new ArrayList<>();
         for (List<LocalPod> pods : podsByDeployment.values()) {
             for (LocalPod pod : List.copyOf(pods)) {
-                stoppers.add(Thread.ofVirtual().start(pod::stop));
+                running.add(Thread.ofVirtual().start(() -> pod.stop(graceCap)));
             }
         }
         podsByDeployment.clear();
-        for (Thread stopper : stoppers) {
+        // Pods removed earlier (scale down, rollout, deletion) may still be in their grace period.
+        running.addAll(stoppers);
+        for (Thread stopper : running) {
             try {
                 stopper.join();
             } catch (InterruptedException interrupted) {

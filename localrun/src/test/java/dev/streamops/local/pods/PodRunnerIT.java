@@ -76,8 +76,13 @@ class PodRunnerIT {
     }
 
     private static Deployment deployment(String name, int replicas, String version, String secretName) {
+        return deployment(name, replicas, version, secretName, 0);
+    }
+
+    private static Deployment deployment(String name, int replicas, String version, String secretName, long shutdownDelayMillis) {
         Container sidecar = new ContainerBuilder().withName("helper").withImage(IMAGE).withRestartPolicy("Always")
                 .addNewEnv().withName("PORT").withValue("9001").endEnv()
+                .addNewEnv().withName("SHUTDOWN_DELAY_MS").withValue(String.valueOf(shutdownDelayMillis)).endEnv()
                 .withNewStartupProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString(9001)).endHttpGet()
                 .withPeriodSeconds(1).withFailureThreshold(30).endStartupProbe()
                 .build();
@@ -85,6 +90,7 @@ class PodRunnerIT {
                 .addNewPort().withName("http").withContainerPort(9002).endPort()
                 .addNewEnv().withName("PORT").withValue("9002").endEnv()
                 .addNewEnv().withName("VERSION").withValue(version).endEnv()
+                .addNewEnv().withName("SHUTDOWN_DELAY_MS").withValue(String.valueOf(shutdownDelayMillis)).endEnv()
                 .addNewEnv().withName("MY_POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().endEnv()
                 .addNewEnv().withName("MY_POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
                 .addNewEnv().withName("TOKEN").withNewValueFrom().withNewSecretKeyRef("token", secretName, false).endValueFrom().endEnv()
@@ -131,7 +137,7 @@ class PodRunnerIT {
                     .containsEntry("HOSTNAME", pod.name()).containsEntry("LISTEN_ADDRESS", pod.ip())
                     .containsEntry("TOKEN", "t0ps3cret").containsEntry("VERSION", "v1");
             assertThat(env.keySet()).as("nothing of the host's environment but PATH leaks into a container")
-                    .isSubsetOf(Set.of("PATH", "HOSTNAME", "LISTEN_ADDRESS", "PORT", "VERSION", "MY_POD_IP", "MY_POD_NAME", "TOKEN"));
+                    .isSubsetOf(Set.of("PATH", "HOSTNAME", "LISTEN_ADDRESS", "PORT", "VERSION", "SHUTDOWN_DELAY_MS", "MY_POD_IP", "MY_POD_NAME", "TOKEN"));
             assertThat(pod.name()).startsWith("echo-" + pod.templateHash() + "-");
         }
         assertThat(current("echo").getStatus().getConditions()).anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True"));
@@ -219,5 +225,23 @@ class PodRunnerIT {
             assertThat(current("orphan")).isNull();
             assertThat(runner.pods(NS, "orphan")).isEmpty();
         });
+    }
+
+    @Test
+    @Order(6)
+    void closeWaitsForPodsThatWereAlreadyShuttingDown() {
+        client.resource(deployment("slow", 1, "v1", "creds", 3000)).create();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(runner.pods(NS, "slow")).singleElement()
+                .satisfies(pod -> assertThat(pod.ready()).isTrue()));
+        List<Long> pids = runner.pods(NS, "slow").get(0).containers().stream().map(LocalPod.ContainerView::pid).toList();
+        client.apps().deployments().inNamespace(NS).withName("slow").scale(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runner.terminatingPods() > 0);
+
+        // Each container takes 3 s to exit after SIGTERM: close() must wait for them, not leave them running.
+        runner.close();
+
+        assertThat(runner.terminatingPods()).isZero();
+        assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("pid " + pid + " after close()").isFalse());
     }
 }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * A stand-in container for the pod runner's tests: listens on $LISTEN_ADDRESS:$PORT, answers
- * GET /healthz with 200 and GET /env with its environment (one NAME=value per line).
+ * GET /healthz with 200 and GET /env with its environment (one NAME=value per line). With
+ * $SHUTDOWN_DELAY_MS it takes that long to exit after SIGTERM, like a process finishing its work.
  */
 public final class EnvEchoServer {
     private EnvEchoServer() {
@@ -34,6 +35,14 @@ public final class EnvEchoServer {
             }
         });
         server.start();
+        long shutdownDelay = Long.parseLong(System.getenv().getOrDefault("SHUTDOWN_DELAY_MS", "0"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Thread.sleep(shutdownDelay);
+            } catch (InterruptedException ignored) {
+                // exit now
+            }
+        }));
         System.out.println("listening on " + address + ":" + port);
     }
 }
