@@ -3,8 +3,6 @@ package dev.streamops.local.demo;
 import dev.streamops.local.runtime.LocalRuntime;
 import dev.streamops.local.runtime.RabbitVhost;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,19 +13,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make demo}: the example pipeline (source → transform → sink) through the operator, the
  * sidecars and RabbitMQ on this machine, with a live table, ending with exact accounting taken
- * from the source and the sink. Everything it starts it stops (also on Ctrl-C); its RabbitMQ
- * vhost, with every queue of the run, is deleted at the end.
+ * from the source, the sink and what is left in the queues (see {@link RunAccounting}).
+ * Everything it starts it stops (also on Ctrl-C); its RabbitMQ vhost, with every queue of the
+ * run, is deleted at the end.
  */
 public final class Demo {
     static final String NAMESPACE = "streamops-demo";
     static final String SOURCE = "source";
     static final String SINK = "sink";
+
+    /** A source answers POST /stop once its publishes in flight are done; it waits for them at most 60 s. */
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(70);
+    private static final Duration DELIVERY_WAIT = Duration.ofSeconds(20);
+    private static final Duration QUEUE_READ = Duration.ofSeconds(60);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -41,7 +46,9 @@ public final class Demo {
 
     public int run() throws Exception {
         Path repo = RepositoryRoot.find(options.repo());
-        String runName = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        // Seconds and a random suffix: two demos started in the same second must not share a run directory.
+        String runName = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + UUID.randomUUID().toString().substring(0, 4);
         LocalRuntime.Options runtimeOptions = LocalRuntime.Options.forRepo(repo, runName, false);
         Thread hook = new Thread(() -> {
             interrupted = true;
@@ -80,6 +87,7 @@ public final class Demo {
             if (vhost != null) {
                 vhost.close();
             }
+            out.flush();
             finished.countDown();
             if (!interrupted) {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -89,6 +97,7 @@ public final class Demo {
 
     private int watchAndSummarize(LocalRuntime runtime, RabbitVhost vhost, PipelineObserver observer) throws InterruptedException {
         LiveTable table = new LiveTable(out, System.console() != null);
+        RunAccounting accounting = new RunAccounting();
         long startNanos = System.nanoTime();
         long deadline = startNanos + TimeUnit.SECONDS.toNanos(options.durationSeconds());
         PipelineObserver.Snapshot previous = null;
@@ -96,9 +105,10 @@ public final class Demo {
         boolean complete = false;
         while (!interrupted && System.nanoTime() < deadline) {
             latest = observer.snapshot();
+            accounting.observe(latest, SOURCE, SINK);
             table.print(Duration.ofNanos(System.nanoTime() - startNanos), previous, latest);
             previous = latest;
-            if (options.messages() > 0 && sourceDone(latest) && sinkUnique(latest) >= sourceSent(latest)) {
+            if (options.messages() > 0 && sourceDone(latest) && accounting.undelivered() == 0) {
                 complete = true;
                 break;
             }
@@ -108,59 +118,50 @@ public final class Demo {
         out.println();
         out.println("stopping: " + why);
         // Stop emitting (the readings in flight still count), give the pipeline a moment to deliver
-        // them, then freeze the sink's counts: from here on, what it has not counted stays queued.
-        long sent;
-        if (complete) {
-            sent = sourceSent(latest);
-        } else {
-            sent = observer.stopFunctions(SOURCE).stream().mapToLong(s -> s.path("sent").asLong()).sum();
-            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(interrupted ? 10 : 20);
-            while (System.nanoTime() < drainDeadline && sinkUnique(observer.snapshot()) < sent) {
-                sleepUninterruptibly(Duration.ofMillis(500));
-            }
+        // them, then freeze the sink's counts: from here on, what it has not counted stays queued,
+        // and is found there below.
+        accounting.sourceStopped(observer.stopFunctions(SOURCE, ASK_TIMEOUT));
+        long deliveryDeadline = System.nanoTime() + (interrupted ? DELIVERY_WAIT.dividedBy(2) : DELIVERY_WAIT).toNanos();
+        while (System.nanoTime() < deliveryDeadline && accounting.undelivered() > 0) {
+            sleepUninterruptibly(Duration.ofMillis(500));
+            latest = observer.snapshot();
+            accounting.observe(latest, SOURCE, SINK);
         }
         latest = observer.snapshot();
-        List<JsonNode> sinkCounts = observer.stopFunctions(SINK);
-        long unique = sinkCounts.stream().mapToLong(s -> s.path("unique").asLong()).sum();
-        long duplicates = sinkCounts.stream().mapToLong(s -> s.path("duplicates").asLong()).sum();
+        accounting.observe(latest, SOURCE, SINK);
+        accounting.sinkStopped(observer.stopFunctions(SINK, ASK_TIMEOUT));
         long processed = latest.stage("transform").map(s -> s.sum("processed")).orElse(0L);
         runtime.close();
-        // With every consumer gone, unacknowledged messages are back in their queues: count what stayed behind
-        // (dead letters included, so a refused message is not mistaken for a lost one).
-        long left = 0;
+
+        // With every consumer gone, unacknowledged messages are back in their queues: read what stayed
+        // behind, reading by reading (dead letters too, so a refused reading is not mistaken for a lost one).
         StringBuilder queues = new StringBuilder();
+        long readBudgetEnd = System.nanoTime() + QUEUE_READ.toNanos();
         for (String topic : latest.depths().keySet()) {
             for (String queue : List.of(topic, topic + ".dlq")) {
                 OptionalLong depth = vhost.depth(queue);
-                if (depth.isPresent() && (depth.getAsLong() > 0 || queue.equals(topic))) {
-                    left += depth.getAsLong();
-                    queues.append(queues.isEmpty() ? "" : ", ").append(queue).append(' ').append(depth.getAsLong());
+                if (depth.isEmpty() || (depth.getAsLong() == 0 && !queue.equals(topic))) {
+                    continue;
                 }
+                queues.append(queues.isEmpty() ? "" : ", ").append(queue).append(' ').append(depth.getAsLong());
+                Duration budget = Duration.ofNanos(Math.max(0, readBudgetEnd - System.nanoTime()));
+                boolean deadLetters = queue.endsWith(".dlq");
+                accounting.unread(vhost.takeAll(queue, budget, body -> accounting.leftInQueue(body, deadLetters)));
             }
         }
-        out.printf("source sent %d readings; transform republished %d; sink received %d unique%n", sent, processed, unique);
-        out.println("left in queues at the end: " + queues + " (vhost " + vhost.name() + " is deleted now)");
+        RunAccounting.Summary summary = accounting.summary();
+        out.printf("source sent %d readings; transform republished %d; sink received %d distinct%n",
+                summary.sent(), processed, summary.received());
+        out.println("left in queues after the pipeline stopped: " + queues + " (vhost " + vhost.name() + " is deleted now)");
         out.println("logs: " + runtime.options().repoRoot().relativize(runtime.options().runDir()));
-        long missing = Math.max(0, sent - unique);
-        long lost = Math.max(0, missing - left);
-        if (missing > 0 && left > 0) {
-            out.printf("%d reading(s) had not reached the sink when the run stopped; they were still queued%n", Math.min(missing, left));
-        }
-        out.printf("sent %d, received %d, lost %d, duplicates %d%n", sent, unique, lost, duplicates);
-        return lost == 0 ? 0 : 1;
+        summary.notes().forEach(out::println);
+        out.println(summary.finalLine());
+        return summary.lost() == 0 ? 0 : 1;
     }
 
     private static boolean sourceDone(PipelineObserver.Snapshot snapshot) {
         return snapshot.stage(SOURCE).map(s -> !s.functionStats().isEmpty()
                 && s.functionStats().stream().allMatch(stats -> stats.path("done").asBoolean())).orElse(false);
-    }
-
-    static long sourceSent(PipelineObserver.Snapshot snapshot) {
-        return snapshot.stage(SOURCE).map(s -> s.sum("sent")).orElse(0L);
-    }
-
-    static long sinkUnique(PipelineObserver.Snapshot snapshot) {
-        return snapshot.stage(SINK).map(s -> s.sum("unique")).orElse(0L);
     }
 
     private void sleepUnlessInterrupted(Duration duration) throws InterruptedException {

@@ -54,6 +54,17 @@ public final class PipelineObserver {
         }
     }
 
+    /** What the functions of one StreamOperator answered to POST /stop: complete when every running one answered. */
+    public record StopAnswers(int asked, List<JsonNode> answers) {
+        public boolean complete() {
+            return asked > 0 && answers.size() == asked;
+        }
+
+        public long sum(String field) {
+            return answers.stream().mapToLong(a -> a.path(field).asLong(0)).sum();
+        }
+    }
+
     private final KubernetesClient client;
     private final PodRunner pods;
     private final RabbitVhost vhost;
@@ -118,27 +129,37 @@ public final class PipelineObserver {
     /**
      * Asks the example functions of one StreamOperator to stop ({@code POST /stop}: the source
      * stops emitting after the readings in flight, the sink freezes its counts) and returns their
-     * final counts.
+     * final counts. A function that does not answer within {@code timeout} is missing from the
+     * answers, so the caller can tell "nothing sent" from "could not ask".
      */
-    public List<JsonNode> stopFunctions(String streamOperator) {
-        List<JsonNode> result = new ArrayList<>();
+    public StopAnswers stopFunctions(String streamOperator, Duration timeout) {
+        int asked = 0;
+        List<JsonNode> answers = new ArrayList<>();
         for (LocalPod.View pod : pods.pods(namespace, streamOperator)) {
             Optional<LocalPod.ContainerView> function = pod.container(FUNCTION_CONTAINER);
-            if (function.isPresent() && function.get().pid() > 0) {
-                String port = function.get().env().getOrDefault("FUNCTION_PORT", "4322");
-                try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + port + "/stop"))
-                            .timeout(Duration.ofSeconds(70)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    parse(response.body()).ifPresent(result::add);
-                } catch (IOException unreachable) {
-                    // a pod that is gone sends nothing more
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+            if (function.isEmpty()) {
+                continue;
+            }
+            asked++;
+            if (function.get().pid() <= 0) {
+                continue;
+            }
+            String port = function.get().env().getOrDefault("FUNCTION_PORT", "4322");
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + pod.ip() + ":" + port + "/stop"))
+                        .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    parse(response.body()).ifPresent(answers::add);
                 }
+            } catch (IOException unreachable) {
+                // not answered: the caller says so
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        return result;
+        return new StopAnswers(asked, answers);
     }
 
     /** Producers before their consumers (source, transform, sink), whatever order the API lists them in. */

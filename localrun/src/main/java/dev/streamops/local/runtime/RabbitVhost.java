@@ -7,11 +7,15 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A RabbitMQ virtual host of one run, created and deleted with {@code rabbitmqctl} on the local
@@ -77,6 +81,37 @@ public final class RabbitVhost implements AutoCloseable {
         } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException missing) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * Takes every message now in a queue off it and hands each body to {@code each}; for after
+     * the pipeline stopped, when nothing else consumes. Returns how many could not be read
+     * before {@code timeout} (0: the queue is empty now; a queue that does not exist has none).
+     */
+    public long takeAll(String queue, Duration timeout, Consumer<byte[]> each) throws InterruptedException {
+        OptionalLong depth = depth(queue);
+        if (depth.isEmpty() || depth.getAsLong() == 0) {
+            return 0;
+        }
+        long waiting = depth.getAsLong();
+        long taken = 0;
+        try (Channel channel = connection.createChannel()) {
+            BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
+            // Auto-ack: the vhost and everything in it is deleted right after the tally.
+            channel.basicConsume(queue, true, (tag, delivery) -> bodies.add(delivery.getBody()), tag -> { });
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (taken < waiting) {
+                byte[] body = bodies.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (body == null) {
+                    break;
+                }
+                each.accept(body);
+                taken++;
+            }
+        } catch (IOException | TimeoutException | com.rabbitmq.client.AlreadyClosedException broken) {
+            // what was not taken counts as unread
+        }
+        return waiting - taken;
     }
 
     public Connection connection() {
