@@ -3,6 +3,7 @@ package dev.streamops.local.demo;
 import dev.streamops.local.runtime.LocalRuntime;
 import dev.streamops.local.runtime.RabbitVhost;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,16 @@ public final class Demo {
     static final String SOURCE = "source";
     static final String SINK = "sink";
 
+    /**
+     * After Ctrl-C every step of the cleanup has a short bound: the user is waiting, and a JVM
+     * that outlives its shutdown hook leaves setsid'd pods and the vhost behind. The pods and the
+     * operator get this grace period instead of their own (30 s and 15 s).
+     */
+    static final Duration CTRL_C_GRACE = Duration.ofSeconds(5);
+    private static final Duration CTRL_C_ASK_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CTRL_C_QUEUE_READ = Duration.ofSeconds(10);
+    /** Longer than the cleanup can take after Ctrl-C; a safety net only, never reached by design. */
+    private static final Duration CTRL_C_WAIT_LIMIT = Duration.ofMinutes(5);
     /** A source answers POST /stop once its publishes in flight are done; it waits for them at most 60 s. */
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(70);
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(20);
@@ -38,6 +49,11 @@ public final class Demo {
     private final PrintStream out;
     private volatile boolean interrupted;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** What the run ended with, for the Ctrl-C hook: the JVM's own exit would race the main thread's. */
+    private volatile int exitCode = 1;
+    /** Guards the one phase in which Ctrl-C interrupts the main thread: waiting for the runtime to start. */
+    private final Object startup = new Object();
+    private boolean starting;
 
     public Demo(DemoOptions options, PrintStream out) {
         this.options = options;
@@ -50,13 +66,24 @@ public final class Demo {
         String runName = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-" + UUID.randomUUID().toString().substring(0, 4);
         LocalRuntime.Options runtimeOptions = LocalRuntime.Options.forRepo(repo, runName, false);
+        Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             interrupted = true;
+            synchronized (startup) {
+                if (starting) {
+                    main.interrupt();
+                }
+            }
             try {
-                finished.await(90, TimeUnit.SECONDS);
+                if (!finished.await(CTRL_C_WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                    System.err.println("demo: cleanup did not finish; the next run stops what is left (see "
+                            + runtimeOptions.runDir().resolve("started.txt") + ")");
+                }
             } catch (InterruptedException ignored) {
                 // the JVM is going anyway
             }
+            out.flush();
+            Runtime.getRuntime().halt(exitCode);
         }, "demo-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         out.printf("StreamOps local demo: %s readings at %s/s; logs in %s%n",
@@ -69,9 +96,11 @@ public final class Demo {
             LocalRuntime.recordVhost(runtimeOptions, vhost.name());
             out.println("RabbitMQ vhost " + vhost.name() + " on 127.0.0.1:5672 (deleted at the end)");
             out.println("starting the mock Kubernetes API, the operator and the pod runner...");
-            runtime = LocalRuntime.start(runtimeOptions);
-            if (interrupted) {
-                return 130;
+            runtime = startRuntime(runtimeOptions);
+            if (runtime == null || interrupted) {
+                out.println("interrupted (Ctrl-C) while starting: stopping");
+                exitCode = 130;
+                return exitCode;
             }
             PipelineManifests manifests = PipelineManifests.load(runtime.client(), repo.resolve("examples/pipeline"))
                     .withSecretValue("rabbitmq", "uri", vhost.uri())
@@ -79,10 +108,11 @@ public final class Demo {
             manifests.apply(runtime.client());
             out.println("applied examples/pipeline (the Secret 'rabbitmq' points at the local broker, vhost " + vhost.name() + ")");
             PipelineObserver observer = new PipelineObserver(runtime.client(), runtime.pods(), vhost, NAMESPACE);
-            return watchAndSummarize(runtime, vhost, observer);
+            exitCode = watchAndSummarize(runtime, vhost, observer);
+            return exitCode;
         } finally {
             if (runtime != null) {
-                runtime.close();
+                runtime.close(interrupted ? CTRL_C_GRACE : null);
             }
             if (vhost != null) {
                 vhost.close();
@@ -91,6 +121,37 @@ public final class Demo {
             finished.countDown();
             if (!interrupted) {
                 Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    /**
+     * Starts the runtime; Ctrl-C meanwhile interrupts it (waiting up to 90 s for the operator would
+     * not be a bounded cleanup), and then the answer is null: start() has stopped what it started.
+     */
+    private LocalRuntime startRuntime(LocalRuntime.Options runtimeOptions) throws IOException {
+        synchronized (startup) {
+            starting = !interrupted;
+        }
+        try {
+            return starting ? LocalRuntime.start(runtimeOptions) : null;
+        } catch (InterruptedException | IOException | RuntimeException failure) {
+            if (interrupted) {
+                // However the interrupt surfaced (also as a closed channel or a client error), it was Ctrl-C.
+                return null;
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException runtimeFailure) {
+                throw runtimeFailure;
+            }
+            throw new IllegalStateException(failure);
+        } finally {
+            synchronized (startup) {
+                starting = false;
+                // An interrupt that arrived just as start() returned is not meant for what follows.
+                Thread.interrupted();
             }
         }
     }
@@ -118,25 +179,25 @@ public final class Demo {
         out.println();
         out.println("stopping: " + why);
         // Stop emitting (the readings in flight still count), give the pipeline a moment to deliver
-        // them, then freeze the sink's counts: from here on, what it has not counted stays queued,
-        // and is found there below.
-        accounting.sourceStopped(observer.stopFunctions(SOURCE, ASK_TIMEOUT));
-        long deliveryDeadline = System.nanoTime() + (interrupted ? DELIVERY_WAIT.dividedBy(2) : DELIVERY_WAIT).toNanos();
-        while (System.nanoTime() < deliveryDeadline && accounting.undelivered() > 0) {
+        // them (not after Ctrl-C), then freeze the sink's counts: from here on, what it has not
+        // counted stays queued, and is found there below.
+        accounting.sourceStopped(observer.stopFunctions(SOURCE, interrupted ? CTRL_C_ASK_TIMEOUT : ASK_TIMEOUT));
+        long deliveryDeadline = System.nanoTime() + DELIVERY_WAIT.toNanos();
+        while (!interrupted && System.nanoTime() < deliveryDeadline && accounting.undelivered() > 0) {
             sleepUninterruptibly(Duration.ofMillis(500));
             latest = observer.snapshot();
             accounting.observe(latest, SOURCE, SINK);
         }
         latest = observer.snapshot();
         accounting.observe(latest, SOURCE, SINK);
-        accounting.sinkStopped(observer.stopFunctions(SINK, ASK_TIMEOUT));
+        accounting.sinkStopped(observer.stopFunctions(SINK, interrupted ? CTRL_C_ASK_TIMEOUT : ASK_TIMEOUT));
         long processed = latest.stage("transform").map(s -> s.sum("processed")).orElse(0L);
-        runtime.close();
+        runtime.close(interrupted ? CTRL_C_GRACE : null);
 
         // With every consumer gone, unacknowledged messages are back in their queues: read what stayed
         // behind, reading by reading (dead letters too, so a refused reading is not mistaken for a lost one).
         StringBuilder queues = new StringBuilder();
-        long readBudgetEnd = System.nanoTime() + QUEUE_READ.toNanos();
+        long readBudgetEnd = System.nanoTime() + (interrupted ? CTRL_C_QUEUE_READ : QUEUE_READ).toNanos();
         for (String topic : latest.depths().keySet()) {
             for (String queue : List.of(topic, topic + ".dlq")) {
                 OptionalLong depth = vhost.depth(queue);
@@ -156,7 +217,8 @@ public final class Demo {
         out.println("logs: " + runtime.options().repoRoot().relativize(runtime.options().runDir()));
         summary.notes().forEach(out::println);
         out.println(summary.finalLine());
-        return summary.lost() == 0 ? 0 : 1;
+        // 130 after Ctrl-C, as a shell reports a process stopped by SIGINT, unless something was lost.
+        return summary.lost() > 0 ? 1 : interrupted ? 130 : 0;
     }
 
     private static boolean sourceDone(PipelineObserver.Snapshot snapshot) {

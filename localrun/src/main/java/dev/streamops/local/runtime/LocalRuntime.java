@@ -88,7 +88,13 @@ public final class LocalRuntime implements AutoCloseable {
             runtime.startAll();
             return runtime;
         } catch (IOException | InterruptedException | RuntimeException failure) {
+            // Interrupted (Ctrl-C while starting): stop what was started without the interrupt
+            // cutting every wait for a process short, then let the caller see it again.
+            boolean interrupted = Thread.interrupted();
             runtime.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw failure;
         }
     }
@@ -173,13 +179,27 @@ public final class LocalRuntime implements AutoCloseable {
     /** Stops the pods, then the operator, then the API server (reverse order of start). */
     @Override
     public void close() {
+        close(null);
+    }
+
+    /**
+     * Like {@link #close()}, with every grace period (pods, operator) cut to {@code graceCap} when
+     * that is shorter (null: their own), for a shutdown that must end in bounded time (Ctrl-C).
+     */
+    public void close(Duration graceCap) {
         List<AutoCloseable> reverse = new ArrayList<>(started);
         java.util.Collections.reverse(reverse);
         // Pods first so no function outlives the runtime, then the operator and the API.
         reverse.sort((a, b) -> Boolean.compare(!(a instanceof PodRunner), !(b instanceof PodRunner)));
         for (AutoCloseable part : reverse) {
             try {
-                part.close();
+                if (graceCap != null && part instanceof PodRunner pods) {
+                    pods.close(graceCap);
+                } else if (graceCap != null && part instanceof OperatorProcess operatorProcess) {
+                    operatorProcess.close(graceCap.compareTo(OperatorProcess.GRACE) < 0 ? graceCap : OperatorProcess.GRACE);
+                } else {
+                    part.close();
+                }
             } catch (Exception failure) {
                 events.accept("while stopping " + part.getClass().getSimpleName() + ": " + failure);
             }

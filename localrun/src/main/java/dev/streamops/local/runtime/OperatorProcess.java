@@ -92,11 +92,18 @@ public final class OperatorProcess implements AutoCloseable {
         return process.pid();
     }
 
+    static final Duration GRACE = Duration.ofSeconds(15);
+
     @Override
     public void close() {
+        close(GRACE);
+    }
+
+    /** SIGTERM, then SIGKILL when the operator has not exited within {@code grace}. */
+    public void close(Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
