@@ -91,6 +91,20 @@ final class PipelineFixture implements AutoCloseable {
         return observer.snapshot();
     }
 
+    /** Ready and unacknowledged messages of a queue, as the broker counts them ({@code rabbitmqctl list_queues}). */
+    record QueueCounts(long ready, long unacknowledged) {
+    }
+
+    QueueCounts counts(String queue) throws Exception {
+        Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_queues", "-p", vhost.name(),
+                "name", "messages_ready", "messages_unacknowledged").redirectErrorStream(true).start();
+        String out = new String(list.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(list.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out.lines().map(line -> line.trim().split("\\s+")).filter(f -> f.length == 3 && f[0].equals(queue))
+                .map(f -> new QueueCounts(Long.parseLong(f[1]), Long.parseLong(f[2]))).findFirst()
+                .orElseThrow(() -> new AssertionError("no queue " + queue + " in: " + out));
+    }
+
     List<LocalPod.View> pods(String name) {
         return runtime.pods().pods(NAMESPACE, name);
     }

@@ -1,5 +1,7 @@
 package dev.streamops.local.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,10 +12,28 @@ import java.util.Map;
  * subtracting totals means a duplicate, or one reading found in two queues, can never make up
  * for a reading that is missing.
  */
-final class ReadingSet {
+public final class ReadingSet {
     private final Map<String, BitSet> byProducer = new HashMap<>();
 
-    void add(String producer, long sequence) {
+    /** The readings an example source reports as sent in its {@code /stats} or {@code /stop} answer. */
+    public static ReadingSet sentBy(JsonNode sourceStats) {
+        ReadingSet sent = new ReadingSet();
+        String producer = sourceStats.path("producer").asText("");
+        if (!producer.isEmpty()) {
+            sent.addRanges(producer, sourceStats.path("sentSequences").asText(""));
+        }
+        return sent;
+    }
+
+    /** The readings an example sink reports holding in its {@code /stats} or {@code /stop} answer. */
+    public static ReadingSet heldBy(JsonNode sinkStats) {
+        ReadingSet held = new ReadingSet();
+        sinkStats.path("producers").properties().forEach(entry ->
+                held.addRanges(entry.getKey(), entry.getValue().path("sequences").asText("")));
+        return held;
+    }
+
+    public void add(String producer, long sequence) {
         if (sequence < 1 || sequence > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("sequence out of range: " + sequence);
         }
@@ -21,7 +41,7 @@ final class ReadingSet {
     }
 
     /** Adds the sequences of one producer written as ranges, as the example functions report them ({@code "1-40,42"}). */
-    void addRanges(String producer, String ranges) {
+    public void addRanges(String producer, String ranges) {
         if (ranges.isBlank()) {
             return;
         }
@@ -37,16 +57,16 @@ final class ReadingSet {
         }
     }
 
-    void addAll(ReadingSet other) {
+    public void addAll(ReadingSet other) {
         other.byProducer.forEach((producer, sequences) -> byProducer.computeIfAbsent(producer, p -> new BitSet()).or(sequences));
     }
 
-    long size() {
+    public long size() {
         return byProducer.values().stream().mapToLong(BitSet::cardinality).sum();
     }
 
     /** The readings of this set that none of the others holds. */
-    ReadingSet without(ReadingSet... others) {
+    public ReadingSet without(ReadingSet... others) {
         ReadingSet rest = new ReadingSet();
         byProducer.forEach((producer, sequences) -> {
             BitSet left = (BitSet) sequences.clone();
@@ -64,7 +84,7 @@ final class ReadingSet {
     }
 
     /** One reading of this set, for a message that names it ("producer #sequence"), or empty. */
-    String example() {
+    public String example() {
         return byProducer.entrySet().stream().filter(e -> !e.getValue().isEmpty()).findFirst()
                 .map(e -> e.getKey() + " #" + e.getValue().nextSetBit(0)).orElse("");
     }

@@ -78,15 +78,11 @@ final class RunAccounting {
     }
 
     void observeSource(JsonNode stats) {
-        String producer = stats.path("producer").asText("");
-        if (!producer.isEmpty()) {
-            sent.addRanges(producer, stats.path("sentSequences").asText(""));
-        }
+        sent.addAll(ReadingSet.sentBy(stats));
     }
 
     void observeSink(JsonNode stats) {
-        stats.path("producers").properties().forEach(entry ->
-                delivered.addRanges(entry.getKey(), entry.getValue().path("sequences").asText("")));
+        delivered.addAll(ReadingSet.heldBy(stats));
         duplicatesBySink.put(stats.path("pod").asText(""), stats.path("duplicates").asLong(0));
     }
 
