@@ -1,6 +1,7 @@
 package dev.streamops.local;
 
 import dev.streamops.local.demo.PipelineObserver;
+import dev.streamops.local.demo.ReadingSet;
 import dev.streamops.local.pods.LocalPod;
 
 import org.junit.jupiter.api.AfterAll;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -76,8 +78,22 @@ class ChaosIT {
         System.out.println("ChaosIT: transform at 3 replicas at sink unique " + sinkUnique());
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(pipeline.vhost.consumers("readings")).as("three replicas compete for the input topic").hasValue(3));
+        List<LocalPod.View> atThree = pipeline.pods("transform");
         pipeline.scale("transform", 1);
+        // Ready replicas only, not the Ready condition: after a scale the operator was seen to leave
+        // Ready=False, reason Progressing, message "1/1 replicas ready" (a mix no single status it
+        // computes has) for minutes. Most likely its status patch (JOSDK editStatus, SSA off: a JSON
+        // Patch from the cached copy, no resourceVersion) changed only the message of a condition the
+        // server already held as False, and nothing reconciles again once the Deployment stops
+        // changing. The fix belongs in the operator; PipelineIT checks the condition after a rollout.
         pipeline.awaitReady("transform", 1, Duration.ofSeconds(120));
+        List<String> kept = pipeline.pods("transform").stream().map(LocalPod.View::name).toList();
+        List<Long> removedPids = atThree.stream().filter(pod -> !kept.contains(pod.name()))
+                .flatMap(pod -> pod.containers().stream()).map(LocalPod.ContainerView::pid).toList();
+        assertThat(removedPids).as("function and sidecar of the two replicas scaled away").hasSize(4).allMatch(pid -> pid > 0);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(removedPids)
+                .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("pid " + pid + " of a scaled-down replica").isFalse()));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(pipeline.vhost.consumers("readings")).as("the stopped replicas cancelled their consumers").hasValue(1));
         System.out.println("ChaosIT: transform back at 1 replica at sink unique " + sinkUnique());
@@ -86,6 +102,10 @@ class ChaosIT {
         PipelineObserver.Stage sinkStage = end.stage("sink").orElseThrow();
         assertThat(sinkStage.sum("unique")).isEqualTo(MESSAGES);
         assertThat(sinkStage.sum("gaps")).isZero();
+        ReadingSet sent = ReadingSet.sentBy(end.stage("source").orElseThrow().functionStats().get(0));
+        ReadingSet received = ReadingSet.heldBy(sinkStage.functionStats().get(0));
+        assertThat(sent.without(received).size()).as("sent but not in the sink, e.g. " + sent.without(received).example()).isZero();
+        assertThat(received.without(sent).size()).as("in the sink but never sent").isZero();
         System.out.printf("ChaosIT: sent %d, received %d, lost 0, duplicates %d%n",
                 end.stage("source").orElseThrow().sum("sent"), sinkStage.sum("unique"), sinkStage.sum("duplicates"));
     }

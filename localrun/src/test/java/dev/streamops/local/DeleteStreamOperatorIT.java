@@ -96,6 +96,7 @@ class DeleteStreamOperatorIT {
         sink.getMetadata().setResourceVersion(null);
         pipeline.runtime.client().resource(sink).create();
         pipeline.awaitReady("sink", 1, Duration.ofSeconds(120));
+        pipeline.awaitReadyCondition("sink", Duration.ofSeconds(30));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertThat(stage("sink").sum("received")).isEqualTo(MESSAGES - oldSink.size());
             assertThat(pipeline.vhost.depth("enriched")).hasValue(0);

@@ -79,6 +79,24 @@ final class PipelineFixture implements AutoCloseable {
         });
     }
 
+    /** Waits until the operator has written the condition Ready=True (reason Available) for the StreamOperator's current spec. */
+    void awaitReadyCondition(String name, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(readyCondition(name)).as(name + ": status.conditions[type=Ready]")
+                        .containsEntry("status", "True").containsEntry("reason", "Available"));
+    }
+
+    /** The StreamOperator's {@code status.conditions} entry of type Ready, when its status is about the current spec. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> readyCondition(String name) {
+        GenericKubernetesResource so = streamOperator(name).get();
+        Map<String, Object> status = (Map<String, Object>) so.getAdditionalProperties().getOrDefault("status", Map.of());
+        assertThat(((Number) status.getOrDefault("observedGeneration", -1)).longValue())
+                .as(name + " status.observedGeneration").isEqualTo(so.getMetadata().getGeneration());
+        List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
+        return conditions.stream().filter(c -> "Ready".equals(c.get("type"))).findFirst().orElse(Map.of());
+    }
+
     /** Waits until the source is done and the sink holds every reading it sent; returns the final snapshot. */
     PipelineObserver.Snapshot awaitAllDelivered(long messages, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
