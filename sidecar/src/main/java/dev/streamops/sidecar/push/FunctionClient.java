@@ -209,8 +209,4 @@ public final class FunctionClient implements PushTarget, AutoCloseable {
         }
         idle.clear();
     }
-
-    public URI url() {
-        return url;
-    }
 }

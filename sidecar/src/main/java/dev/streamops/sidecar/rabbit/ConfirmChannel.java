@@ -163,8 +163,11 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, RecoveryL
             return;
         }
         usable = false;
-        failAllPending("connection to RabbitMQ lost before the broker confirmed");
-        if (!closed && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+        boolean channelError = !cause.isHardError() && !cause.isInitiatedByApplication();
+        failAllPending(channelError
+                ? "RabbitMQ closed the publish channel before it confirmed (" + cause.getMessage() + ")"
+                : "connection to RabbitMQ lost before the broker confirmed");
+        if (!closed && channelError) {
             LOG.warn("RabbitMQ closed a publish channel ({}); opening a new one", cause.getMessage());
             reopenLater();
         }

@@ -76,11 +76,13 @@ public final class PushConsumer implements PushControl {
     private final BlockingQueue<Held> buffer = new LinkedBlockingQueue<>();
     private final AtomicInteger working = new AtomicInteger();
 
-    private Connection connection;
+    private volatile Connection connection;
     private volatile Channel channel;
     private ConfirmChannel deadLetters;
-    private boolean wanted;
-    private boolean subscribed;
+    // Written under this object's lock, read without it by the readiness probe (which must not wait for
+    // a subscribe in progress: that holds the lock while it waits for the broker).
+    private volatile boolean wanted;
+    private volatile boolean subscribed;
     /** A subscribe retry is scheduled: at most one runs at a time. */
     private boolean subscribeScheduled;
     private volatile String lastSubscribeError = "";
@@ -130,7 +132,7 @@ public final class PushConsumer implements PushControl {
     }
 
     /** Why push is not running although it was requested and RabbitMQ is connected; empty otherwise. */
-    public synchronized Optional<String> notSubscribedReason() {
+    public Optional<String> notSubscribedReason() {
         if (!wanted || subscribed || stopping || connection == null) {
             return Optional.empty();
         }
